@@ -33,7 +33,8 @@ std::string Kdig(const std::string &args) {
 // Waits until the server answers over UDP (it is starting).
 bool WaitReady() {
   for (int i = 0; i < 50; i++) {
-    if (Dig("+short ready.example A").find("127.0.0.1") != std::string::npos) return true;
+    // Exactly the answer: dig's own error lines name 127.0.0.1 too.
+    if (Dig("+short ready.example A") == "127.0.0.1\n") return true;
     usleep(100000);  // another process is starting: nothing to poll here
   }
   return false;
