@@ -21,23 +21,16 @@
 #include <vector>
 
 #include "mongoose.h"
+#include "testing/util/peer_process.h"
 #include "testing/util/test_util.h"
 
 extern char **environ;
 
 namespace wspeers {
 
-inline std::string TmpPath(const std::string &name) {
-  const char *d = getenv("TEST_TMPDIR");
-  return std::string(d ? d : "/tmp") + "/" + name;
-}
-
-inline std::string ReadFile(const std::string &path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using mgtest::ReadFile;
+using mgtest::TmpPath;
+using mgtest::WaitFor;
 
 // testing/interop/node_modules in the source tree, found through the
 // runfile symlink of a script in testing/interop/ws (MG_NODE_MODULES
@@ -59,51 +52,12 @@ inline std::string NodeModules() {
 // pid or -1.
 inline pid_t Start(const std::vector<std::string> &args, const std::string &out_path,
                    const std::vector<std::string> &env = {}) {
-  std::vector<char *> argv;
-  for (const auto &a : args) argv.push_back(const_cast<char *>(a.c_str()));
-  argv.push_back(nullptr);
   std::vector<std::string> envs(env);
   envs.push_back("NODE_PATH=" + NodeModules());
-  for (char **e = environ; *e != nullptr; e++) envs.push_back(*e);
-  std::vector<char *> envp;
-  for (const auto &e : envs) envp.push_back(const_cast<char *>(e.c_str()));
-  envp.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&fa, 1, 2);
-  pid_t pid = -1;
-  int rc = posix_spawnp(&pid, argv[0], &fa, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&fa);
-  return rc == 0 ? pid : -1;
+  return mgtest::StartPeer(args, out_path, envs);
 }
 
-// Waits up to `seconds` for pid to exit (then kills it). Returns the exit
-// status, or -1 if it had to be killed.
-inline int Wait(pid_t pid, double seconds) {
-  int status = 0;
-  double deadline = mg_time() + seconds;
-  for (int i = 0; i < 10000000; i++) {
-    pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    if (r < 0 || mg_time() > deadline) break;
-    usleep(5000);  // another process: nothing of ours to poll
-  }
-  kill(pid, SIGKILL);
-  waitpid(pid, &status, 0);
-  return -1;
-}
-
-// Waits until pred() holds (state of another thread or process).
-template <typename F>
-bool WaitFor(F pred, double seconds = 10.0) {
-  double deadline = mg_time() + seconds;
-  for (int i = 0; i < 10000000 && !pred(); i++) {
-    if (mg_time() > deadline) break;
-    usleep(2000);
-  }
-  return pred();
-}
+inline int Wait(pid_t pid, double seconds) { return mgtest::WaitPeer(pid, seconds); }
 
 // Our HTTP + WebSocket server on 127.0.0.1, polled by a thread: serves
 // `page` at every HTTP path, echoes every message (picking subprotocol
