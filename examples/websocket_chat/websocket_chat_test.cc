@@ -11,26 +11,10 @@ namespace {
 
 std::string g_program;  // path of the example (argv[1])
 
-int FreePort() {
-  int s = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in sin;
-  socklen_t len = sizeof(sin);
-  memset(&sin, 0, sizeof(sin));
-  sin.sin_family = AF_INET;
-  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  int port = -1;
-  if (bind(s, reinterpret_cast<struct sockaddr *>(&sin), sizeof(sin)) == 0 &&
-      getsockname(s, reinterpret_cast<struct sockaddr *>(&sin), &len) == 0) {
-    port = ntohs(sin.sin_port);
-  }
-  close(s);
-  return port;
-}
-
 class ChatTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    port_ = FreePort();
+    port_ = mgtest::FreePort();
     ASSERT_GT(port_, 0);
     pid_ = mgtest::Spawn({g_program, std::to_string(port_)});
     ASSERT_GT(pid_, 0);
