@@ -37,6 +37,17 @@ extern "C" {
 #define MG_DISABLE_HTTP_KEEP_ALIVE 0 /* 1: close after every response */
 #endif
 
+/* The reference's flags that leave HTTP Digest authentication (and the MD5
+ * it is built on) out of the build. Without it, a request for anything a
+ * password file protects is refused (403), never let through, and the
+ * client side cannot answer a Digest challenge. */
+#ifndef MG_DISABLE_HTTP_DIGEST_AUTH
+#define MG_DISABLE_HTTP_DIGEST_AUTH 0
+#endif
+#ifndef CS_DISABLE_MD5
+#define CS_DISABLE_MD5 0
+#endif
+
 /* URL rewrites are always built in, so struct mg_serve_http_opts has one
  * layout whatever a program defines. */
 #undef MG_ENABLE_HTTP_URL_REWRITES

@@ -39,7 +39,9 @@ long mg__http_parse_chunk(const char *s, size_t n, size_t *data_off,
 /* Non-zero if the comma-separated token list v contains token t. */
 int mg__http_has_token(struct mg_str v, const char *t);
 
-/* --- md5.c --- */
+/* --- md5.c (left out when digest authentication is) --- */
+
+#define MG__HTTP_DIGEST (!MG_DISABLE_HTTP_DIGEST_AUTH && !CS_DISABLE_MD5)
 
 /* MD5 (RFC 1321). */
 struct mg__md5 {

@@ -897,13 +897,14 @@ static void use_ws(void) {
  * MG_ENABLE_HTTP_CGI, MG_ENABLE_HTTP_WEBDAV: their plugins (ssi, cgi,
  * webdav) do not exist yet. The SSI/CGI/WebDAV fields of struct
  * mg_serve_http_opts do exist and are set below. The disabling options
- * MG_DISABLE_HTTP_DIGEST_AUTH, CS_DISABLE_SHA1 and CS_DISABLE_MD5 are
- * a program's to define; nothing here reads them. MG_SSL_CRYPTO_MODERN
+ * MG_DISABLE_HTTP_DIGEST_AUTH and CS_DISABLE_MD5 are checked by
+ * plugins/http/no_digest. MG_SSL_CRYPTO_MODERN
  * and MG_SSL_CRYPTO_OLD are build options of //mg:tls
  * (--define=mg_ssl_crypto=modern|old), not visible to a program. */
 #if !defined(MG_ENABLE_HTTP_STREAMING_MULTIPART) || \
     !defined(MG_ENABLE_HTTP_URL_REWRITES) ||         \
-    !defined(MG_DISABLE_HTTP_KEEP_ALIVE) || !defined(MG_MAX_HTTP_HEADERS)
+    !defined(MG_DISABLE_HTTP_KEEP_ALIVE) || !defined(MG_MAX_HTTP_HEADERS) || \
+    !defined(MG_DISABLE_HTTP_DIGEST_AUTH) || !defined(CS_DISABLE_MD5)
 #error "an HTTP build option is not defined"
 #endif
 
