@@ -32,6 +32,7 @@ cleanup() {
 trap cleanup EXIT
 
 mkdir -p "$scratch/www" "$scratch/tmp"
+chmod 755 "$scratch" "$scratch/www" # nginx workers (user nobody) read the files
 head -c 100 /dev/zero | tr '\0' 'x' > "$scratch/www/small.html"
 head -c $((1024 * 1024)) /dev/urandom > "$scratch/www/big.bin"
 
@@ -82,6 +83,20 @@ wait_up() {
 }
 wait_up "$mg_port"
 wait_up "$nginx_port"
+
+# Both must really serve the files (200, every byte): a server answering
+# 403 or 404 is fast and would make the comparison meaningless.
+for port in "$mg_port" "$nginx_port"; do
+  for f in small.html big.bin; do
+    got="$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "http://127.0.0.1:$port/$f")"
+    want="200 $(stat -c %s "$scratch/www/$f")"
+    if [ "$got" != "$want" ]; then
+      echo "http bench: port $port /$f answered '$got', not '$want'" >&2
+      [ "$port" = "$nginx_port" ] && cat "$scratch/error.log" >&2
+      exit 1
+    fi
+  done
+done
 
 # CPU time (clock ticks) a process has used.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
