@@ -63,6 +63,11 @@ struct mg_iface_vtable {
   /* Called when the core's wish to read or write on nc may have changed
    * (send_mbuf filled or emptied, recv_mbuf_limit reached). May be NULL. */
   void (*update_interest)(struct mg_connection *nc);
+  /* Sends up to len bytes of file fd from offset without copying them
+   * through user space (sendfile). Returns as tcp_send does. May be NULL:
+   * the core then reads the file into send_mbuf. */
+  long (*tcp_sendfile)(struct mg_connection *nc, int fd, int64_t offset,
+                       size_t len);
 };
 
 /* The built-in interfaces. */

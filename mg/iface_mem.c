@@ -293,4 +293,5 @@ const struct mg_iface_vtable mg_mem_iface_vtable = {
     .sock_set = NULL,
     .get_conn_addr = mem_get_conn_addr,
     .update_interest = NULL,
+    .tcp_sendfile = NULL,
 };

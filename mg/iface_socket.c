@@ -9,6 +9,9 @@
 #if defined(__linux__) && !defined(MG_SOCKET_USE_POLL)
 #define MG_USE_EPOLL 1
 #include <sys/epoll.h>
+#ifdef __linux__
+#include <sys/sendfile.h>
+#endif
 #else
 #define MG_USE_EPOLL 0
 #endif
@@ -365,6 +368,16 @@ static long sock_tcp_send(struct mg_connection *nc, const void *buf,
 #endif
 }
 
+#ifdef __linux__
+static long sock_tcp_sendfile(struct mg_connection *nc, int fd, int64_t offset,
+                              size_t len) {
+  off_t off = (off_t) offset;
+  ssize_t n = sendfile(nc->sock, fd, &off, len);
+  if (n == 0 && len > 0) return -ENODATA; /* the file is shorter than said */
+  return io_result(n);
+}
+#endif
+
 static long sock_tcp_recv(struct mg_connection *nc, void *buf, size_t len) {
   ssize_t n = recv(nc->sock, buf, len, 0);
   if (n == 0 && len > 0) return -EPIPE;
@@ -441,4 +454,9 @@ const struct mg_iface_vtable mg_socket_iface_vtable = {
     .sock_set = sock_sock_set,
     .get_conn_addr = sock_get_conn_addr,
     .update_interest = NULL,
+#ifdef __linux__
+    .tcp_sendfile = sock_tcp_sendfile,
+#else
+    .tcp_sendfile = NULL,
+#endif
 };

@@ -86,7 +86,10 @@ static void remove_conn(struct mg_connection *c) {
   }
 }
 
+static void send_fd_done(struct mg_connection *nc);
+
 void mg__destroy_conn(struct mg_connection *c) {
+  send_fd_done(c);
 #if MG_ENABLE_SSL
   if (c->ssl_if_data != NULL && c->mgr->tls != NULL) c->mgr->tls->free(c);
 #endif
@@ -274,7 +277,7 @@ int mg_if_wants_write(const struct mg_connection *nc) {
   }
 #endif
   if (nc->flags & MG_F_BUFFER_BUT_DONT_SEND) return 0;
-  return nc->send_mbuf.len > nc->send_off;
+  return nc->send_mbuf.len > nc->send_off || nc->send_fd > 0;
 }
 
 /* Copies the new connection's settings from its listener. */
@@ -590,11 +593,114 @@ static void compact_send_mbuf(struct mg_connection *nc) {
   if (nc->send_off >= m->len) {
     m->len = 0;
     nc->send_off = 0;
+    nc->send_fd_mark = 0;
   } else if (nc->send_off >= m->len - nc->send_off) {
     /* At most as many bytes move as were sent: linear overall. */
     mbuf_remove(m, nc->send_off);
+    nc->send_fd_mark -= nc->send_off < nc->send_fd_mark ? nc->send_off
+                                                         : nc->send_fd_mark;
     nc->send_off = 0;
   }
+}
+
+/* ------------------------------------------------------------------ */
+/* A queued file (mg__send_fd)                                          */
+
+#define FILE_PIECE (64 * 1024)        /* read into send_mbuf at a time */
+#define SENDFILE_PIECE (1024 * 1024) /* asked of sendfile() at a time */
+
+int mg__send_fd(struct mg_connection *nc, int fd, int64_t offset, int64_t len) {
+  if (nc == NULL || fd < 0 || offset < 0 || len < 0) return -1;
+  if ((nc->flags & (MG_F_UDP | MG_F_LISTENING)) || nc->send_fd > 0) return -1;
+  if (len == 0) {
+    close(fd);
+    return 0;
+  }
+  if (nc->send_off > nc->send_mbuf.len) nc->send_off = 0;
+  nc->send_fd = fd + 1;
+  nc->send_fd_off = offset;
+  nc->send_fd_left = len;
+  nc->send_fd_mark = nc->send_mbuf.len;
+  return 0;
+}
+
+int64_t mg__send_fd_pending(const struct mg_connection *nc) {
+  return nc->send_fd > 0 ? nc->send_fd_left : 0;
+}
+
+static void send_fd_done(struct mg_connection *nc) {
+  if (nc->send_fd > 0) close(nc->send_fd - 1);
+  nc->send_fd = 0;
+  nc->send_fd_left = 0;
+  nc->send_fd_mark = 0;
+}
+
+/* Fails nc after an I/O error (a negative errno value). */
+static void send_failed(struct mg_connection *nc, long r) {
+  nc->err = (int) -r;
+  nc->flags |= MG_F_CLOSE_IMMEDIATELY;
+}
+
+/* Non-zero if nc's queued file may leave by the interface's sendfile. */
+static int can_sendfile(const struct mg_connection *nc) {
+  if (nc->iface == NULL || nc->iface->vtable->tcp_sendfile == NULL) return 0;
+#if MG_ENABLE_SSL
+  if (uses_tls(nc)) return 0;
+#endif
+#if MG_ENABLE_HEXDUMP
+  if (nc->mgr->hexdump_file != NULL) return 0; /* the bytes must be seen */
+#endif
+  return 1;
+}
+
+/* Sends the next piece of the queued file by sendfile(). */
+static void sendfile_piece(struct mg_connection *nc) {
+  size_t n = SENDFILE_PIECE;
+  long r;
+  int sent;
+  if ((int64_t) n > nc->send_fd_left) n = (size_t) nc->send_fd_left;
+  r = nc->iface->vtable->tcp_sendfile(nc, nc->send_fd - 1, nc->send_fd_off, n);
+  if (r == 0) return; /* would block */
+  if (r < 0) {
+    send_failed(nc, r);
+    return;
+  }
+  nc->send_fd_off += r;
+  nc->send_fd_left -= r;
+  if (nc->send_fd_left <= 0) send_fd_done(nc);
+  compact_send_mbuf(nc);
+  nc->last_io_time = (time_t) mg_time();
+  sent = (int) r;
+  mg_call(nc, MG_EV_SEND, &sent);
+}
+
+/* Reads the next piece of the queued file into send_mbuf at the mark.
+ * Returns 0, or -1 if nc failed. */
+static int file_to_mbuf(struct mg_connection *nc) {
+  struct mbuf *m = &nc->send_mbuf;
+  size_t n = FILE_PIECE, mark = nc->send_fd_mark, after;
+  ssize_t got;
+  if ((int64_t) n > nc->send_fd_left) n = (size_t) nc->send_fd_left;
+  if (!reserve(m, n)) {
+    send_failed(nc, -ENOMEM);
+    return -1;
+  }
+  after = m->len - mark;
+  memmove(m->buf + mark + n, m->buf + mark, after);
+  got = pread(nc->send_fd - 1, m->buf + mark, n, (off_t) nc->send_fd_off);
+  if (got < (ssize_t) n) {
+    memmove(m->buf + mark + (got > 0 ? got : 0), m->buf + mark + n, after);
+  }
+  if (got <= 0) {
+    send_failed(nc, got < 0 ? -(long) errno : -ENODATA);
+    return -1;
+  }
+  m->len += (size_t) got;
+  nc->send_fd_mark += (size_t) got;
+  nc->send_fd_off += got;
+  nc->send_fd_left -= got;
+  if (nc->send_fd_left <= 0) send_fd_done(nc);
+  return 0;
 }
 
 /* Writes pending UDP data as one datagram. */
@@ -617,6 +723,7 @@ static void send_udp(struct mg_connection *nc) {
 
 void mg_if_can_send_cb(struct mg_connection *nc) {
   struct mbuf *m = &nc->send_mbuf;
+  size_t limit;
   long r;
   int n;
   if (nc->send_off > m->len) nc->send_off = 0; /* the program rewrote it */
@@ -633,7 +740,18 @@ void mg_if_can_send_cb(struct mg_connection *nc) {
     send_udp(nc);
     return;
   }
-  r = transport_send(nc, m->buf + nc->send_off, m->len - nc->send_off);
+  if (nc->send_fd > 0 && nc->send_fd_mark > m->len) {
+    nc->send_fd_mark = m->len; /* the program rewrote send_mbuf */
+  }
+  if (nc->send_fd > 0 && nc->send_off >= nc->send_fd_mark) {
+    if (can_sendfile(nc)) {
+      sendfile_piece(nc);
+      return;
+    }
+    if (file_to_mbuf(nc) != 0) return;
+  }
+  limit = nc->send_fd > 0 ? nc->send_fd_mark : m->len;
+  r = transport_send(nc, m->buf + nc->send_off, limit - nc->send_off);
   if (r == 0) return;
   if (r < 0) {
     nc->err = (int) -r;
@@ -686,7 +804,8 @@ double mg_set_timer(struct mg_connection *c, double timestamp) {
 /* Non-zero if c must be closed now. */
 static int must_close(const struct mg_connection *c) {
   if (c->flags & MG_F_CLOSE_IMMEDIATELY) return 1;
-  if ((c->flags & MG_F_SEND_AND_CLOSE) && c->send_mbuf.len <= c->send_off) {
+  if ((c->flags & MG_F_SEND_AND_CLOSE) && c->send_mbuf.len <= c->send_off &&
+      c->send_fd == 0) {
     return 1;
   }
   return 0;

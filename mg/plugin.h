@@ -141,6 +141,20 @@ void mg_resolve_done(struct mg_connection *nc, const union socket_address *sa,
 struct mg_connection *mg_create_connection(struct mg_mgr *mgr,
                                            mg_event_handler_t handler);
 
+/* Queues len bytes of the open file fd from offset to go out on TCP
+ * connection nc after what send_mbuf holds now; bytes sent later (mg_send)
+ * follow the file. On a plain socket they leave by sendfile(), without a
+ * copy through user space; through TLS, another interface or with a hexdump
+ * file, they are read into send_mbuf a piece at a time. MG_EV_SEND reports
+ * the progress, MG_F_SEND_AND_CLOSE waits for the file. On success the core
+ * owns fd (closed when sent or when nc closes) and 0 is returned; -1 (fd
+ * still the caller's) for UDP or when a file is already queued. A file
+ * shorter than said closes the connection. */
+int mg__send_fd(struct mg_connection *nc, int fd, int64_t offset, int64_t len);
+
+/* Bytes of the queued file still to send (0: none queued). */
+int64_t mg__send_fd_pending(const struct mg_connection *nc);
+
 /* Parses [proto://]host:port. *proto gets SOCK_STREAM or SOCK_DGRAM;
  * host is copied into host_buf. Returns 0 on success, -1 malformed,
  * 1 when host is a name that needs resolving (sa gets only the port). */

@@ -168,6 +168,16 @@ static long refill(struct mg_connection *nc, struct mg__http_conn *hc,
 
 void mg__http_pump_file(struct mg_connection *nc, struct mg__http_conn *hc) {
   int i;
+  /* A body that waited for an earlier one to leave the core: the core
+   * sends the rest. (Called from MG_EV_SEND and MG_EV_POLL here; in the
+   * request handler send_body() tried this already.) */
+  if (hc->file_fd > 0 && hc->file_left > 0 &&
+      mg__send_fd(nc, hc->file_fd - 1, hc->file_off, hc->file_left) == 0) {
+    hc->file_fd = 0;
+    hc->file_left = 0;
+    mg__http_response_done(nc);
+    return;
+  }
   for (i = 0; i < 16 && hc->file_fd > 0 && hc->file_left > 0 &&
               nc->send_mbuf.len < MG_MAX_HTTP_SEND_MBUF;
        i++) {
@@ -208,6 +218,13 @@ static int send_small(struct mg_connection *nc, int fd, int64_t offset,
 static void send_body(struct mg_connection *nc, int fd, int64_t offset,
                       int64_t len) {
   struct mg__http_conn *hc = mg__http_conn(nc);
+  /* Large bodies go to the core (sendfile() where it can), which keeps
+   * them in order with what follows: like a small body, the response is
+   * complete as far as HTTP is concerned. */
+  if (len > SMALL_FILE && hc != NULL && hc->file_fd == 0 &&
+      mg__send_fd(nc, fd, offset, len) == 0) {
+    return;
+  }
   if (len <= SMALL_FILE || hc == NULL || hc->file_fd > 0) {
     if (len > 0 && send_small(nc, fd, offset, (size_t) len) != 0) {
       nc->flags |= MG_F_CLOSE_IMMEDIATELY; /* the file shrank: cannot fix */
