@@ -174,6 +174,56 @@ TEST_F(ServeTest, HeadAndBigFilesKeepAliveInOrder) {
   EXPECT_TRUE(rs[2].body == Pattern(300000));
 }
 
+// A client that stops reading a big file for longer than idle_timeout is
+// still being served, not idle: it gets the whole file once it reads again.
+struct Stalled {
+  std::string data;
+  bool stalled = true;
+  int closed = 0;
+};
+void StalledCb(struct mg_connection *c, int ev, void *) {
+  Stalled *s = static_cast<Stalled *>(c->user_data);
+  if (s == nullptr) return;
+  if ((ev == MG_EV_RECV || ev == MG_EV_POLL) && !s->stalled) {
+    s->data.append(c->recv_mbuf.buf, c->recv_mbuf.len);
+    mbuf_remove(&c->recv_mbuf, c->recv_mbuf.len);
+  } else if (ev == MG_EV_CLOSE) {
+    s->closed++;
+  }
+}
+
+TEST_F(ServeTest, StalledReaderOfBigFileIsNotIdle) {
+  // Over a socket, where the body leaves by sendfile() and send_mbuf is
+  // empty meanwhile; bigger than what the kernel buffers can hold.
+  struct mg_connection *lc = Listen("tcp://127.0.0.1:0", &srv_);
+  ASSERT_NE(lc, nullptr);
+  std::string addr = "127.0.0.1:" + std::to_string(mgtest::LocalPort(lc));
+  std::string big = Pattern(32 << 20);
+  Write(root_ + "/huge.bin", big);
+  struct mg_http_opts o = mg_http_get_options(&mgr_);
+  o.idle_timeout = 1;
+  ASSERT_EQ(mg_http_set_options(&mgr_, &o), 0);
+  Stalled st;
+  struct mg_connect_opts co;
+  memset(&co, 0, sizeof(co));
+  co.user_data = &st;
+  struct mg_connection *c = mg_connect_opt(&mgr_, addr.c_str(), StalledCb, co);
+  ASSERT_NE(c, nullptr);
+  c->recv_mbuf_limit = 65536;
+  std::string req = "GET /huge.bin HTTP/1.1\r\n\r\n";
+  mg_send(c, req.data(), static_cast<int>(req.size()));
+  mgtest::PollFor(&mgr_, 2.0);  // twice the idle timeout, reading nothing
+  EXPECT_EQ(st.closed, 0);
+  st.stalled = false;
+  ASSERT_TRUE(Until([&] {
+    std::vector<Reply> rs = Replies(st.data);
+    return st.closed > 0 || (rs.size() == 1 && rs[0].body.size() == big.size());
+  }, 20));
+  std::vector<Reply> rs = Replies(st.data);
+  ASSERT_EQ(rs.size(), 1u);
+  EXPECT_TRUE(rs[0].body == big);
+}
+
 TEST_F(ServeTest, Http10GetsCloseAfterBigFile) {
   httptest::Raw raw;
   std::vector<Reply> rs = Exchange("mem://srv", "GET /big.bin HTTP/1.0\r\n\r\n", 2, &raw);

@@ -275,6 +275,7 @@ void mg__http_server_poll(struct mg_connection *nc, struct mg__http_conn *hc) {
       now - hc->head_start > o->header_timeout) {
     mg__http_fail(nc, hc, 408);
   } else if (o->idle_timeout > 0 && nc->send_mbuf.len == 0 &&
+             mg__send_fd_pending(nc) == 0 &&
              now - hc->last_io > o->idle_timeout) {
     nc->flags |= MG_F_CLOSE_IMMEDIATELY;
   }
