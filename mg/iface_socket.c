@@ -9,11 +9,11 @@
 #if defined(__linux__) && !defined(MG_SOCKET_USE_POLL)
 #define MG_USE_EPOLL 1
 #include <sys/epoll.h>
-#ifdef __linux__
-#include <sys/sendfile.h>
-#endif
 #else
 #define MG_USE_EPOLL 0
+#endif
+#ifdef __linux__
+#include <sys/sendfile.h> /* also with MG_SOCKET_USE_POLL */
 #endif
 
 #define MAX_EVENTS 1024  /* readiness events taken per wait */
