@@ -72,7 +72,7 @@ int Serve(struct mg_connection *nc, struct http_message *hm, const char *path,
 }
 
 const struct mg_http_ext kExt = {MG_HTTP_EXT_VERSION, "test_ext", Upgrade, OnReply,
-                                 Access, Serve};
+                                 Access, Serve, nullptr, nullptr, nullptr, nullptr};
 
 int ExtInit(struct mg_mgr *mgr, void *) { return mg_http_ext_register(mgr, &kExt); }
 

@@ -297,6 +297,18 @@ void mg_http_serve_file(struct mg_connection *nc, struct http_message *hm,
 void mg_serve_http(struct mg_connection *nc, struct http_message *hm,
                    struct mg_serve_http_opts opts);
 
+/* Declares that listener nc (or the listener of connection nc) serves its
+ * requests with opts (the strings are copied), so that plugins which
+ * stream a request body as it arrives (a CGI script's stdin, a WebDAV PUT
+ * to disk) may take a request as soon as its head is in: such a request
+ * never sits whole in memory, is not limited by max_body_size, and does
+ * not reach the handler as MG_EV_HTTP_REQUEST (requests for a registered
+ * endpoint always do). Guard those paths with the options (auth files,
+ * ip_acl), not in the handler. Without this call bodies are buffered and
+ * plugins act only when the handler calls mg_serve_http(). */
+void mg_http_set_serve_opts(struct mg_connection *nc,
+                            struct mg_serve_http_opts opts);
+
 /* Forwards hm to upstream (http://host[:port][/prefix]) with mount
  * stripped from the URI, and relays the reply back on nc. */
 void mg_http_reverse_proxy(struct mg_connection *nc,

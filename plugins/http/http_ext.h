@@ -21,6 +21,39 @@
  *   serve    mg_serve_http(): return non-zero if the hook served the
  *            request (an SSI page, a CGI script, a WebDAV method). st is
  *            NULL when path does not exist.
+ *   claim    (version 2) server, as soon as a request head arrived (its
+ *            body not yet read), when the program declared the listener's
+ *            serve options with mg_http_set_serve_opts(). path and st are what mg_serve_http() would map the request to;
+ *            requests it would answer itself (IP ACL, redirect, proxy,
+ *            unauthorized, a registered endpoint) are never offered.
+ *            Return non-zero to take the request: the hook calls
+ *            mg_http_ext_hold(), the body then streams to `body` piece by
+ *            piece, free of max_body_size and never whole in memory, and
+ *            the user's handler sees no MG_EV_HTTP_REQUEST for it.
+ *
+ * Held requests (version 2). An extension that answers over many polls
+ * (a CGI script's output, an SSI page, a WebDAV multistatus) or that took
+ * a body calls mg_http_ext_hold() from its claim or serve hook. Until the
+ * hold ends, http reads no further request of the connection (pipelined
+ * ones wait in recv_mbuf) and calls, with the pointer given to the hold:
+ *   body     each piece of a claimed body (chunked coding removed); returns
+ *            the bytes it consumed. What it leaves stays in recv_mbuf and
+ *            is offered again after mg_http_ext_resume(); reading from the
+ *            peer pauses while recv_mbuf is full (MG_HTTP_STREAM_BUFFER), so
+ *            a slow consumer pushes back on the client. `last` is non-zero
+ *            on the final call (len may be 0 then).
+ *   produce  the send buffer has room (less than MG_HTTP_PRODUCE_LOW bytes
+ *            queued): append to the response. Returns 0 while more is to
+ *            come, 1 when the response is complete, -1 to close the
+ *            connection at once (a response that cannot be finished).
+ *   finish   the hold ended: the response completed (aborted 0) or the
+ *            connection is closing (aborted 1). Called exactly once: the
+ *            one place the extension frees its per-request state.
+ * A response completes when produce returned 1 (or mg_http_ext_redirect()
+ * was called) and the claimed body has ended; body bytes still to come
+ * after the response are read and dropped. Then keep-alive and pipelining
+ * go on as after any response. An extension whose response is delimited
+ * by the connection's close sets MG_F_SEND_AND_CLOSE itself.
  */
 #ifndef MG_PLUGINS_HTTP_HTTP_EXT_H
 #define MG_PLUGINS_HTTP_HTTP_EXT_H
@@ -33,10 +66,24 @@ extern "C" {
 #endif
 
 /* Bumped on every incompatible change of struct mg_http_ext. */
-#define MG_HTTP_EXT_VERSION 1
+#define MG_HTTP_EXT_VERSION 2
 
 /* Most extensions one manager holds. */
 #define MG_HTTP_MAX_EXTS 8
+
+/* recv_mbuf cap while a claimed body streams: the most body bytes waiting
+ * for a slow extension. */
+#ifndef MG_HTTP_STREAM_BUFFER
+#define MG_HTTP_STREAM_BUFFER (256 * 1024)
+#endif
+
+/* produce is called while send_mbuf holds fewer bytes than this. */
+#ifndef MG_HTTP_PRODUCE_LOW
+#define MG_HTTP_PRODUCE_LOW (64 * 1024)
+#endif
+
+/* Internal redirects (mg_http_ext_redirect) one request may go through. */
+#define MG_HTTP_MAX_REDIRECTS 10
 
 /* One extension of the HTTP plugin. */
 struct mg_http_ext {
@@ -51,6 +98,14 @@ struct mg_http_ext {
   int (*serve)(struct mg_connection *nc, struct http_message *hm,
                const char *path, const cs_stat_t *st,
                const struct mg_serve_http_opts *opts);
+  /* Version 2. */
+  int (*claim)(struct mg_connection *nc, struct http_message *hm,
+               const char *path, const cs_stat_t *st,
+               const struct mg_serve_http_opts *opts);
+  size_t (*body)(struct mg_connection *nc, void *req, const char *data,
+                 size_t len, int last);
+  int (*produce)(struct mg_connection *nc, void *req);
+  void (*finish)(struct mg_connection *nc, void *req, int aborted);
 };
 
 /* The http plugin's descriptor (for `deps` and mg_layer_find()). */
@@ -79,6 +134,30 @@ mg_event_handler_t mg_http_ext_endpoint(struct mg_layer *http_layer,
  * or -1 if the file cannot be opened. */
 int mg_http_ext_send_file(struct mg_connection *nc, const char *path,
                           int64_t offset, int64_t len);
+
+/* From a claim or serve hook: ext holds the current request of nc, with
+ * req as its per-request state (see "Held requests" above). Returns 0, or
+ * -1 if nc is not a server connection with a request being handled or a
+ * hold is already in place (the caller answers at once and frees req). */
+int mg_http_ext_hold(struct mg_connection *nc, const struct mg_http_ext *ext,
+                     void *req);
+
+/* The holder is ready for more body: offers what recv_mbuf holds again
+ * (at the next poll) and lets reading from the peer go on. */
+void mg_http_ext_resume(struct mg_connection *nc);
+
+/* Ends the held response by handling the current request again as a GET
+ * of uri ("/path" with an optional "?query"), with the same headers but no
+ * body: a CGI local redirect (RFC 3875 section 6.2.2). The rest of a
+ * claimed body is dropped first; finish runs before the new request.
+ * Returns 0, or -1 if nc holds no request, uri is not a local path or the
+ * request went through MG_HTTP_MAX_REDIRECTS already (answer 500 then). */
+int mg_http_ext_redirect(struct mg_connection *nc, const char *uri);
+
+/* The serve options declared for nc's listener (mg_http_set_serve_opts),
+ * or NULL. */
+const struct mg_serve_http_opts *mg_http_ext_serve_opts(
+    struct mg_connection *nc);
 
 /* The MIME type http would use for path under opts. */
 struct mg_str mg_http_ext_mime_type(const char *path,

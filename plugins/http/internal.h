@@ -153,6 +153,29 @@ void mg__http_cache_put(struct mg__http_mgr *m, const char *path,
 /* Drops every entry. */
 void mg__http_cache_free(struct mg__http_mgr *m);
 
+/* A request held by an extension (stream.c, mg_http_ext_hold()). */
+struct mg__http_hold {
+  const struct mg_http_ext *ext; /* the holder */
+  void *req;                /* its per-request state */
+  int claimed;              /* the body streams to ext->body */
+  int body_ended;           /* no body bytes are still to come */
+  int last_given;           /* ext->body got its last call */
+  int paused;               /* ext left body bytes unread: wait for resume */
+  int done;                 /* the response is complete */
+  int64_t body_left;        /* Content-Length bytes to come (chunked: -1) */
+  int chunk_state;          /* chunked decoder: size, data, CRLF, trailer */
+  int64_t chunk_left;       /* data bytes left in the current chunk */
+  size_t trailer_bytes;     /* trailer bytes seen */
+  size_t saved_limit;       /* recv_mbuf_limit before the body streamed */
+  char *head;               /* copy of the request head (for redirects) */
+  size_t head_len;          /* its length */
+  char *redirect;           /* head of the request to handle next, or NULL */
+  size_t redirect_len;      /* its length */
+};
+
+/* Serve options declared with mg_http_set_serve_opts() (stream.c). */
+struct mg__http_shared_opts;
+
 /* Per-connection (per-layer) state. */
 struct mg__http_conn {
   struct mg__http_endpoint *endpoints; /* own copy (listener or inherited) */
@@ -184,6 +207,12 @@ struct mg__http_conn {
   int64_t upload_bytes;       /* ... and stored this many bytes */
   int mp_paused;              /* the handler left multipart data unread */
   double last_io;             /* last RECV or SEND on the connection */
+  struct mg__http_hold *hold; /* request held by an extension, or NULL */
+  size_t cur_head_len;        /* head length of the request dispatched */
+  int dispatching;            /* inside a claim hook or MG_EV_HTTP_REQUEST */
+  int redirects;              /* internal redirects of the current request */
+  int synthetic;              /* the next head is an internal redirect's */
+  struct mg__http_shared_opts *serve_opts; /* declared, or NULL */
 };
 
 /* The HTTP state of nc, or NULL when it has no http layer. */
@@ -218,6 +247,11 @@ int mg__http_is_server(const struct mg_connection *nc);
 int mg__http_on_request(struct mg_connection *nc, struct mg__http_conn *hc,
                         struct http_message *hm,
                         const struct mg__http_frame *f, size_t n);
+
+/* Delivers MG_EV_HTTP_REQUEST for hm, whose head is head_len bytes at the
+ * start of recv_mbuf (extensions may hold it meanwhile). */
+void mg__http_dispatch(struct mg_connection *nc, struct mg__http_conn *hc,
+                       struct http_message *hm, size_t head_len);
 
 /* A whole request of total bytes was handled: drop it, keep-alive rules. */
 void mg__http_request_done(struct mg_connection *nc, struct mg__http_conn *hc,
@@ -264,6 +298,45 @@ void mg__http_serve_file_st(struct mg_connection *nc, struct http_message *hm,
 
 /* Standard reason phrase of a status code. */
 const char *mg__http_reason(int code);
+
+/* --- stream.c: requests held by extensions --- */
+
+/* Offers the request head of n bytes to the extensions' claim hooks.
+ * Returns 1 if one took it (the head is then consumed), else 0. */
+int mg__http_try_claim(struct mg_connection *nc, struct mg__http_conn *hc,
+                       struct http_message *hm,
+                       const struct mg__http_frame *f, size_t n);
+
+/* Non-zero while a claimed body is still being read. */
+int mg__http_streaming(const struct mg__http_conn *hc);
+
+/* Feeds the claimed body to its holder. Returns 1 to go on, 0 to wait. */
+int mg__http_stream_continue(struct mg_connection *nc,
+                             struct mg__http_conn *hc);
+
+/* Lets the holder produce while the send buffer has room; completes the
+ * held request when it is done. */
+void mg__http_hold_pump(struct mg_connection *nc, struct mg__http_conn *hc);
+
+/* The connection or layer goes away: ends a hold with finish(aborted). */
+void mg__http_hold_abort(struct mg_connection *nc, struct mg__http_conn *hc);
+
+/* Another reference to declared serve options s (NULL stays NULL). */
+struct mg__http_shared_opts *mg__http_serve_opts_ref(
+    struct mg__http_shared_opts *s);
+
+/* Drops hc's reference to its declared serve options. */
+void mg__http_serve_opts_free(struct mg__http_conn *hc);
+
+/* --- serve.c --- */
+
+/* Maps hm as mg_serve_http() would, without answering: 0 and the path
+ * (with *st and *exists) when it maps plainly to the file system, -1 when
+ * mg_serve_http() would answer itself (ACL, rewrite to a redirect or a
+ * proxy, bad path, unauthorized). */
+int mg__http_map_quiet(struct mg_connection *nc, struct http_message *hm,
+                       const struct mg_serve_http_opts *o, char *path,
+                       size_t path_len, cs_stat_t *st, int *exists);
 
 /* --- proxy.c --- */
 

@@ -54,6 +54,7 @@ static int http_attach(struct mg_connection *nc, struct mg_layer *layer,
   if (parent != NULL) {
     const struct mg__http_conn *pc = (const struct mg__http_conn *) parent->state;
     hc->endpoints = copy_endpoints(pc->endpoints);
+    hc->serve_opts = mg__http_serve_opts_ref(pc->serve_opts);
   }
   return 0;
 }
@@ -71,6 +72,8 @@ static void http_detach(struct mg_connection *nc, struct mg_layer *layer) {
   hc->file_fd = 0;
   mg__http_mp_free(nc, hc);
   mg__http_proxy_unlink(nc, hc);
+  mg__http_hold_abort(nc, hc);
+  mg__http_serve_opts_free(hc);
 }
 
 static void on_close(struct mg_connection *nc, struct mg__http_conn *hc) {
@@ -85,6 +88,7 @@ static void on_poll(struct mg_connection *nc, struct mg__http_conn *hc) {
   if (!hc->layer->dead && nc->recv_mbuf.len > 0 && !hc->need_more) {
     mg__http_process(nc, hc);
   }
+  mg__http_hold_pump(nc, hc);
 }
 
 /* Non-zero if the input waiting behind a response exceeds one request. */
@@ -109,10 +113,12 @@ static void http_event(struct mg_connection *nc, struct mg_layer *layer,
         nc->flags |= MG_F_CLOSE_IMMEDIATELY;
       }
       mg__http_process(nc, hc);
+      mg__http_hold_pump(nc, hc);
       break;
     case MG_EV_SEND:
       hc->last_io = mg_time();
       if (hc->file_fd > 0) mg__http_pump_file(nc, hc);
+      mg__http_hold_pump(nc, hc);
       break;
     case MG_EV_POLL:
       on_poll(nc, hc);

@@ -51,7 +51,7 @@ static void chunked_complete(struct mg_connection *nc,
   hc->chunked = 0;
   mg__http_reparse(nc, hc, &hm);
   if (mg__http_is_server(nc)) {
-    mg_http_ext_emit(nc, hc->layer, MG_EV_HTTP_REQUEST, &hm);
+    mg__http_dispatch(nc, hc, &hm, hc->head_len);
     if (!hc->layer->dead) mg__http_request_done(nc, hc, total);
   } else {
     mg_http_ext_emit(nc, hc->layer, MG_EV_HTTP_REPLY, &hm);
@@ -157,9 +157,13 @@ static int must_stop(struct mg_connection *nc, struct mg__http_conn *hc) {
 void mg__http_process(struct mg_connection *nc, struct mg__http_conn *hc) {
   int i;
   if (nc->flags & MG_F_LISTENING) return;
-  for (i = 0; i < MAX_MESSAGES_PER_CALL && !must_stop(nc, hc); i++) {
+  for (i = 0; i < MAX_MESSAGES_PER_CALL; i++) {
     int go_on;
-    if (hc->mp != NULL) {
+    if (hc->layer->dead || (nc->flags & MG_F_CLOSE_IMMEDIATELY)) break;
+    if (!mg__http_streaming(hc) && must_stop(nc, hc)) break;
+    if (mg__http_streaming(hc)) {
+      go_on = mg__http_stream_continue(nc, hc);
+    } else if (hc->mp != NULL) {
       go_on = mg__http_mp_continue(nc, hc);
     } else if (hc->chunked) {
       go_on = chunked_continue(nc, hc);

@@ -96,9 +96,11 @@ static void set_root(struct target *t, struct mg_str dir) {
   snprintf(t->root, sizeof(t->root), "%.*s", (int) dir.len, dir.p);
 }
 
-/* Applies url_rewrites. Returns 1 if the request was answered. */
+/* Applies url_rewrites. Returns 1 if the request was answered (quiet: if
+ * it would be, without answering). */
 static int rewrite(struct mg_connection *nc, struct http_message *hm,
-                   const struct mg_serve_http_opts *o, struct target *t) {
+                   const struct mg_serve_http_opts *o, struct target *t,
+                   int quiet) {
   struct mg_str list, k, v, best_k = mg_mk_str_n(NULL, 0), best_v = best_k;
   if (o->url_rewrites == NULL) return 0;
   list = mg_mk_str(o->url_rewrites);
@@ -109,6 +111,7 @@ static int rewrite(struct mg_connection *nc, struct http_message *hm,
       if (mg_strcasecmp(want, host) == 0) set_root(t, v);
     } else if (k.len > 1 && k.p[0] == '%') {
       if (atoi(k.p + 1) == local_port(nc)) {
+        if (quiet) return 1;
         mg_printf(nc, "HTTP/1.1 301 Moved Permanently\r\nLocation: %.*s%.*s%s%.*s\r\n"
                   "Content-Length: 0\r\n\r\n", (int) v.len, v.p, (int) hm->uri.len,
                   hm->uri.p, hm->query_string.len > 0 ? "?" : "",
@@ -124,6 +127,7 @@ static int rewrite(struct mg_connection *nc, struct http_message *hm,
   if (best_k.len == 0) return 0;
   if (best_v.len > 7 && (mg_ncasecmp(best_v.p, "http://", 7) == 0 ||
                          mg_ncasecmp(best_v.p, "https://", 8) == 0)) {
+    if (quiet) return 1;
     mg_http_reverse_proxy(nc, hm, best_k, best_v);
     return 1;
   }
@@ -401,7 +405,7 @@ void mg_serve_http(struct mg_connection *nc, struct http_message *hm,
   t->path[0] = '\0';
   set_root(t, mg_mk_str(opts.document_root != NULL ? opts.document_root : "."));
   t->rel = hm->uri;
-  if (!rewrite(nc, hm, &opts, t)) {
+  if (!rewrite(nc, hm, &opts, t, 0)) {
     code = map_path(t, &opts);
     if (code != 0) {
       mg_http_send_error(nc, code, NULL);
@@ -410,4 +414,28 @@ void mg_serve_http(struct mg_connection *nc, struct http_message *hm,
     }
   }
   MG_FREE(t);
+}
+
+int mg__http_map_quiet(struct mg_connection *nc, struct http_message *hm,
+                       const struct mg_serve_http_opts *o, char *path,
+                       size_t path_len, cs_stat_t *st, int *exists) {
+  struct target *t;
+  int ok;
+  if (o->ip_acl != NULL && mg_check_ip_acl_sa(o->ip_acl, &nc->sa) != 1) {
+    return -1;
+  }
+  t = (struct target *) MG_MALLOC(sizeof(*t));
+  if (t == NULL) return -1;
+  t->path[0] = '\0';
+  set_root(t, mg_mk_str(o->document_root != NULL ? o->document_root : "."));
+  t->rel = hm->uri;
+  ok = !rewrite(nc, hm, o, t, 1) && map_path(t, o) == 0 &&
+       strlen(t->path) < path_len;
+  if (ok) {
+    *exists = mg_stat(t->path, st) == 0;
+    ok = authorized(hm, t, *exists && S_ISDIR(st->st_mode), o);
+    strcpy(path, t->path);
+  }
+  MG_FREE(t);
+  return ok ? 0 : -1;
 }

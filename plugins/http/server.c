@@ -70,7 +70,16 @@ int mg__http_on_request(struct mg_connection *nc, struct mg__http_conn *hc,
   hc->keep_alive = f->keep_alive;
 #endif
   hc->cur_ep = find_endpoint(hc, hm->uri);
-  if (!hc->sent_continue && run_upgrade_hooks(nc, hc, hm)) return 0;
+  if (!hc->sent_continue) { /* once per head: hooks, claims */
+    if (hc->synthetic) {
+      hc->synthetic = 0; /* an internal redirect's request */
+    } else {
+      hc->redirects = 0;
+    }
+    if (run_upgrade_hooks(nc, hc, hm)) return 0;
+    if (hc->layer->dead) return 0;
+    if (mg__http_try_claim(nc, hc, hm, f, n)) return !hc->layer->dead;
+  }
   if (hc->layer->dead) return 0;
   if (f->chunked) {
     hc->chunked = 1;
@@ -93,9 +102,17 @@ int mg__http_on_request(struct mg_connection *nc, struct mg__http_conn *hc,
     hc->need_more = 1;
     return 0;
   }
-  mg_http_ext_emit(nc, hc->layer, MG_EV_HTTP_REQUEST, hm);
+  mg__http_dispatch(nc, hc, hm, n);
   if (!hc->layer->dead) mg__http_request_done(nc, hc, n + (size_t) f->length);
   return 1;
+}
+
+void mg__http_dispatch(struct mg_connection *nc, struct mg__http_conn *hc,
+                       struct http_message *hm, size_t head_len) {
+  hc->cur_head_len = head_len;
+  hc->dispatching = 1;
+  mg_http_ext_emit(nc, hc->layer, MG_EV_HTTP_REQUEST, hm);
+  hc->dispatching = 0;
 }
 
 void mg__http_request_done(struct mg_connection *nc, struct mg__http_conn *hc,
@@ -113,7 +130,7 @@ void mg__http_request_done(struct mg_connection *nc, struct mg__http_conn *hc,
 
 void mg__http_response_done(struct mg_connection *nc) {
   struct mg__http_conn *hc = mg__http_conn(nc);
-  if (hc == NULL) return;
+  if (hc == NULL || hc->hold != NULL) return; /* the holder decides */
   hc->busy = 0;
   if (hc->close_after) {
     nc->flags |= MG_F_SEND_AND_CLOSE;
@@ -269,6 +286,10 @@ void mg__http_server_poll(struct mg_connection *nc, struct mg__http_conn *hc) {
       nc->flags |= MG_F_CLOSE_IMMEDIATELY;
     }
     return;
+  }
+  if (mg__http_streaming(hc) && !hc->hold->paused && o->idle_timeout > 0 &&
+      now - hc->last_io > o->idle_timeout) {
+    nc->flags |= MG_F_CLOSE_IMMEDIATELY; /* the client stopped sending */
   }
   if (hc->busy || hc->mp != NULL || hc->chunked) return;
   if (hc->head_start > 0 && o->header_timeout > 0 &&

@@ -205,6 +205,10 @@ const struct mg_http_ext mg__ws_http_ext = {
     .reply = ws_reply,
     .access = NULL,
     .serve = NULL,
+    .claim = NULL,
+    .body = NULL,
+    .produce = NULL,
+    .finish = NULL,
 };
 
 void mg_send_websocket_handshake3v(struct mg_connection *nc,
