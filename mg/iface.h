@@ -1,7 +1,10 @@
 /*
  * Network interfaces: the seam between the core and a transport. Two ship
  * with the core: sockets (epoll on Linux, poll() elsewhere) and the
- * in-memory interface (mem://NAME addresses, for tests and WebAssembly).
+ * in-memory interface, for tests and WebAssembly: mem://NAME addresses are
+ * streams (TCP-like pairs), mem-udp://NAME addresses datagrams (udp://
+ * semantics: a listener with one child per client; mg/iface_mem.h tells
+ * more and has a test filter that drops, duplicates or delays them).
  *
  * An interface detects readiness and moves bytes; the core owns buffers and
  * events. The interface reports what happened through the mg_if_*_cb()
@@ -42,7 +45,8 @@ struct mg_iface_vtable {
   int (*listen_tcp)(struct mg_connection *nc, union socket_address *sa);
   int (*listen_udp)(struct mg_connection *nc, union socket_address *sa);
   /* Starts connecting; completion comes through mg_if_connect_cb(). For a
-   * "mem" interface the name is in nc->mgr_data until then. */
+   * "mem" interface the name (mem://NAME, mem-udp://NAME) is in
+   * nc->mgr_data until then, also when listen_* is called. */
   void (*connect_tcp)(struct mg_connection *nc, const union socket_address *sa);
   void (*connect_udp)(struct mg_connection *nc, const union socket_address *sa);
   /* Moves bytes. Return bytes moved, 0 if the operation would block, or a

@@ -4,8 +4,15 @@
  * pair of stream connections with the same events as TCP. Each end has an
  * inbox; a send appends to the peer's inbox up to a window, so a reader
  * that stops reading pushes back on the writer as TCP does.
+ *
+ * mem-udp://NAME addresses are its datagrams, with the events of udp://:
+ * mg_bind(mgr, "mem-udp://srv") and mg_connect(mgr, "mem-udp://srv") make
+ * a listener with one child per client and clients whose every flush is
+ * one datagram (iface_mem_udp.c; mg/iface_mem.h has the test filter that
+ * drops, duplicates, delays or reorders them). Stream and datagram names
+ * are apart, as TCP and UDP ports are.
  */
-#include "mg/internal.h"
+#include "mg/iface_mem_internal.h"
 
 #ifndef MG_MEM_WINDOW
 #define MG_MEM_WINDOW (256 * 1024) /* bytes in flight per direction */
@@ -26,14 +33,12 @@ struct mem_listener {
   struct mg_connection *nc;    /* the listening connection */
 };
 
-/* Per-interface state. */
-struct mem_iface {
-  struct mem_listener *listeners; /* bound names */
-  unsigned long next_id;          /* for struct mem_end::id */
-};
-
-static struct mem_iface *mem_state(struct mg_iface *iface) {
+struct mem_iface *mg__mem_state(struct mg_iface *iface) {
   return (struct mem_iface *) iface->data;
+}
+
+unsigned long mg__mem_next_id(struct mem_iface *mi) {
+  return 1 + (mi->next_id++ % 65535);
 }
 
 static void mem_init(struct mg_iface *iface) {
@@ -41,7 +46,7 @@ static void mem_init(struct mg_iface *iface) {
 }
 
 static void mem_free(struct mg_iface *iface) {
-  struct mem_iface *mi = mem_state(iface);
+  struct mem_iface *mi = mg__mem_state(iface);
   if (mi == NULL) return;
   while (mi->listeners != NULL) {
     struct mem_listener *l = mi->listeners;
@@ -49,13 +54,15 @@ static void mem_free(struct mg_iface *iface) {
     MG_FREE(l->name);
     MG_FREE(l);
   }
+  mg__mem_udp_free(mi);
   MG_FREE(mi);
   iface->data = NULL;
 }
 
-/* The mem_end of a connected nc, or NULL. */
+/* The mem_end of a connected stream nc, or NULL. */
 static struct mem_end *end_of(const struct mg_connection *nc) {
   if (nc->io_state & MG__IO_MEM_NAME) return NULL;
+  if (nc->flags & MG_F_UDP) return NULL;
   if (nc->flags & MG_F_LISTENING) return NULL;
   return (struct mem_end *) nc->mgr_data;
 }
@@ -70,7 +77,7 @@ static struct mem_listener *find_listener(struct mem_iface *mi,
 }
 
 static int mem_listen_tcp(struct mg_connection *nc, union socket_address *sa) {
-  struct mem_iface *mi = mem_state(nc->iface);
+  struct mem_iface *mi = mg__mem_state(nc->iface);
   struct mem_listener *l;
   const char *name = (const char *) nc->mgr_data;
   (void) sa;
@@ -87,41 +94,33 @@ static int mem_listen_tcp(struct mg_connection *nc, union socket_address *sa) {
   return 0;
 }
 
-static int mem_listen_udp(struct mg_connection *nc, union socket_address *sa) {
-  (void) nc;
-  (void) sa;
-  return EPROTONOSUPPORT;
-}
-
 static void mem_connect_tcp(struct mg_connection *nc,
                             const union socket_address *sa) {
   (void) sa;
   (void) nc; /* paired in the next poll, so events arrive in order */
 }
 
-static void mem_connect_udp(struct mg_connection *nc,
-                            const union socket_address *sa) {
-  (void) sa;
-  mg__connect_pending(nc, EPROTONOSUPPORT);
+void mg__mem_addr(unsigned long id, union socket_address *sa) {
+  memset(sa, 0, sizeof(*sa));
+  sa->sin.sin_family = AF_INET;
+  sa->sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  sa->sin.sin_port = htons((uint16_t) id);
 }
 
 /* A fake IPv4 loopback address naming an end (port = its id). */
 static void end_addr(const struct mem_end *e, union socket_address *sa) {
-  memset(sa, 0, sizeof(*sa));
-  sa->sin.sin_family = AF_INET;
-  sa->sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  sa->sin.sin_port = htons((uint16_t) (e != NULL ? e->id : 0));
+  mg__mem_addr(e != NULL ? e->id : 0, sa);
 }
 
 static struct mem_end *new_end(struct mem_iface *mi) {
   struct mem_end *e = (struct mem_end *) MG_CALLOC(1, sizeof(*e));
-  if (e != NULL) e->id = 1 + (mi->next_id++ % 65535);
+  if (e != NULL) e->id = mg__mem_next_id(mi);
   return e;
 }
 
 /* Pairs a connecting nc with the listener its name refers to. */
 static void pair(struct mg_iface *iface, struct mg_connection *nc) {
-  struct mem_iface *mi = mem_state(iface);
+  struct mem_iface *mi = mg__mem_state(iface);
   struct mem_listener *l = find_listener(mi, (const char *) nc->mgr_data);
   struct mem_end *a, *b;
   struct mg_connection *srv;
@@ -155,6 +154,7 @@ static void pair(struct mg_iface *iface, struct mg_connection *nc) {
 /* Non-zero if nc can make progress now. */
 static int conn_ready(const struct mg_connection *nc) {
   const struct mem_end *e = end_of(nc);
+  if (nc->flags & MG_F_UDP) return mg__mem_udp_ready(nc);
   if (nc->flags & MG_F_CLOSE_IMMEDIATELY) return 0;
   if (nc->io_state & MG__IO_MEM_NAME) return !(nc->flags & MG_F_LISTENING);
   if (e == NULL) return 0;
@@ -164,13 +164,19 @@ static int conn_ready(const struct mg_connection *nc) {
 }
 
 static int mem_poll(struct mg_iface *iface, int timeout_ms) {
+  struct mem_iface *mi = mg__mem_state(iface);
   struct mg_connection *nc, *next;
   int n = 0;
   (void) timeout_ms; /* nothing to wait for: work is known or absent */
+  if (mi != NULL) mi->polls++; /* the clock of held datagrams */
   for (nc = iface->mgr->active_connections; nc != NULL; nc = next) {
     next = nc->next;
     if (nc->iface != iface || !conn_ready(nc)) continue;
     n++;
+    if (nc->flags & MG_F_UDP) {
+      mg_if_can_recv_udp_cb(nc); /* datagrams; the core flushes replies */
+      continue;
+    }
     if (nc->io_state & MG__IO_MEM_NAME) {
       pair(iface, nc);
       continue;
@@ -182,7 +188,10 @@ static int mem_poll(struct mg_iface *iface, int timeout_ms) {
 }
 
 static int mem_has_pending(struct mg_iface *iface) {
+  struct mem_iface *mi = mg__mem_state(iface);
   struct mg_connection *nc;
+  /* A held datagram counts: a hold is measured in polls, not in time. */
+  if (mi != NULL && mi->polls < mi->hold_until) return 1;
   for (nc = iface->mgr->active_connections; nc != NULL; nc = nc->next) {
     if (nc->iface == iface && conn_ready(nc)) return 1;
   }
@@ -212,27 +221,9 @@ static long mem_tcp_recv(struct mg_connection *nc, void *buf, size_t len) {
   return (long) len;
 }
 
-static long mem_udp_send(struct mg_connection *nc, const void *buf,
-                         size_t len) {
-  (void) nc;
-  (void) buf;
-  (void) len;
-  return -EPROTONOSUPPORT;
-}
-
-static long mem_udp_recv(struct mg_connection *nc, void *buf, size_t len,
-                         union socket_address *sa, size_t *sa_len) {
-  (void) nc;
-  (void) buf;
-  (void) len;
-  (void) sa;
-  *sa_len = 0;
-  return 0;
-}
-
 /* Forgets the listener record of a closing listening connection. */
 static void drop_listener(struct mg_connection *nc) {
-  struct mem_iface *mi = mem_state(nc->iface);
+  struct mem_iface *mi = mg__mem_state(nc->iface);
   struct mem_listener **pl;
   for (pl = &mi->listeners; mi != NULL && *pl != NULL; pl = &(*pl)->next) {
     if ((*pl)->nc == nc) {
@@ -248,6 +239,10 @@ static void drop_listener(struct mg_connection *nc) {
 
 static void mem_destroy_conn(struct mg_connection *nc) {
   struct mem_end *e;
+  if (nc->flags & MG_F_UDP) {
+    mg__mem_udp_destroy(nc);
+    return;
+  }
   if (nc->flags & MG_F_LISTENING) {
     if (!(nc->io_state & MG__IO_MEM_NAME)) drop_listener(nc);
     return;
@@ -266,6 +261,10 @@ static void mem_destroy_conn(struct mg_connection *nc) {
 static void mem_get_conn_addr(struct mg_connection *nc, int remote,
                               union socket_address *sa) {
   const struct mem_end *e = end_of(nc);
+  if (nc->flags & MG_F_UDP) {
+    mg__mem_udp_addr(nc, remote, sa);
+    return;
+  }
   if (remote) {
     *sa = nc->sa;
   } else {
@@ -282,13 +281,13 @@ const struct mg_iface_vtable mg_mem_iface_vtable = {
     .poll = mem_poll,
     .has_pending = mem_has_pending,
     .listen_tcp = mem_listen_tcp,
-    .listen_udp = mem_listen_udp,
+    .listen_udp = mg__mem_udp_listen,
     .connect_tcp = mem_connect_tcp,
-    .connect_udp = mem_connect_udp,
+    .connect_udp = mg__mem_udp_connect,
     .tcp_send = mem_tcp_send,
-    .udp_send = mem_udp_send,
+    .udp_send = mg__mem_udp_send,
     .tcp_recv = mem_tcp_recv,
-    .udp_recv = mem_udp_recv,
+    .udp_recv = mg__mem_udp_recv,
     .destroy_conn = mem_destroy_conn,
     .sock_set = NULL,
     .get_conn_addr = mem_get_conn_addr,

@@ -957,12 +957,20 @@ static struct mg_connection *new_conn(struct mg_mgr *mgr,
   return nc;
 }
 
-/* For mem:// addresses: the name after the scheme, or NULL. */
+/* For mem:// and mem-udp:// addresses: the name after the scheme, or NULL. */
 static const char *mem_name(const char *address) {
-  return strncmp(address, "mem://", 6) == 0 ? address + 6 : NULL;
+  if (strncmp(address, "mem://", 6) == 0) return address + 6;
+  if (strncmp(address, "mem-udp://", 10) == 0) return address + 10;
+  return NULL;
 }
 
-/* Hands a mem:// name to the connection for the mem interface. */
+/* The socket type of a mem:// (SOCK_STREAM) or mem-udp:// address. */
+static int mem_proto(const char *address) {
+  return strncmp(address, "mem-udp://", 10) == 0 ? SOCK_DGRAM : SOCK_STREAM;
+}
+
+/* Hands a mem:// or mem-udp:// name to the connection for the mem
+ * interface. */
 static int set_mem_name(struct mg_connection *nc, const char *name) {
   struct mg_str copy = mg_strdup(mg_mk_str(name));
   if (copy.p == NULL || *name == '\0') {
@@ -974,7 +982,8 @@ static int set_mem_name(struct mg_connection *nc, const char *name) {
   return 0;
 }
 
-/* Chooses the interface for address: mem:// or opts.iface or the main. */
+/* Chooses the interface for address: mem:// (and mem-udp://), opts.iface
+ * or the main one. */
 static struct mg_iface *pick_iface(struct mg_mgr *mgr, const char *address,
                                    struct mg_iface *wanted) {
   if (mem_name(address) != NULL) return iface_by_scheme(mgr, "mem");
@@ -1063,8 +1072,10 @@ struct mg_connection *mg_bind_opt(struct mg_mgr *mgr, const char *address,
     return NULL;
   }
   memset(&sa, 0, sizeof(sa));
-  if (mem_name(address) == NULL &&
-      mg_parse_address(address, &sa, &proto, host, sizeof(host)) != 0) {
+  if (mem_name(address) != NULL) {
+    proto = mem_proto(address);
+  } else if (mg_parse_address(address, &sa, &proto, host, sizeof(host)) !=
+             0) {
     set_error(opts.error_string, "cannot parse address");
     return NULL;
   }
@@ -1161,7 +1172,9 @@ struct mg_connection *mg_connect_opt(struct mg_mgr *mgr, const char *address,
     return NULL;
   }
   memset(&sa, 0, sizeof(sa));
-  if (mem_name(address) == NULL) {
+  if (mem_name(address) != NULL) {
+    proto = mem_proto(address);
+  } else {
     kind = mg_parse_address(address, &sa, &proto, host, sizeof(host));
     if (kind < 0) {
       set_error(opts.error_string, "cannot parse address");

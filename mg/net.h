@@ -225,7 +225,8 @@ struct mg_connection *mg_add_sock_opt(struct mg_mgr *mgr, sock_t sock,
                                             void *user_data),
                                       struct mg_add_sock_opts opts);
 
-/* Creates a listening connection on [tcp://|udp://|mem://][IP]:PORT.
+/* Creates a listening connection on [tcp://|udp://][IP]:PORT, or on
+ * mem://NAME or mem-udp://NAME (the in-memory interface, mg/iface.h).
  * Returns NULL on error (reason in opts.error_string). */
 struct mg_connection *mg_bind(struct mg_mgr *mgr, const char *address,
                               MG_CB(mg_event_handler_t handler,
@@ -235,9 +236,10 @@ struct mg_connection *mg_bind_opt(struct mg_mgr *mgr, const char *address,
                                         void *user_data),
                                   struct mg_bind_opts opts);
 
-/* Connects to [tcp://|udp://|mem://]HOST:PORT. The first event is
- * MG_EV_CONNECT with the status (0 on success, an errno value otherwise).
- * Returns NULL on a malformed address (reason in opts.error_string). */
+/* Connects to [tcp://|udp://]HOST:PORT, mem://NAME or mem-udp://NAME. The
+ * first event is MG_EV_CONNECT with the status (0 on success, an errno
+ * value otherwise). Returns NULL on a malformed address (reason in
+ * opts.error_string). */
 struct mg_connection *mg_connect(struct mg_mgr *mgr, const char *address,
                                  MG_CB(mg_event_handler_t handler,
                                        void *user_data));
