@@ -330,10 +330,11 @@ double mg_time(void);
 /* Replaces mgr's clock (NULL: back to mg_time()). From then on timers,
  * MG_EV_TIMER, last_io_time, the TLS handshake timeout and the timeouts
  * and time stamps of plugins follow fn(arg), so a test can move time at
- * will. fn must return seconds on the scale of mg_time(); its value should
- * not go backwards. Set it right after mg_mgr_init() (stamps already taken
- * stay as they are). mg_mgr_poll() still waits at most milli ms of real
- * time: a clock that does not move by itself is moved between polls. */
+ * will. fn must return seconds on the scale of mg_time(), above 0 (a timer
+ * stamp of 0 means none), and should not go backwards. Set it right after
+ * mg_mgr_init(): stamps already taken stay as they are. mg_mgr_poll()
+ * still waits at most milli ms of real time, and not at all once a timer
+ * is due: a clock that does not move by itself is moved between polls. */
 void mg_mgr_set_clock(struct mg_mgr *mgr, mg_clock_fn fn, void *arg);
 
 /* mgr's current time: what timers, timeouts and time stamps use. mg_time()
