@@ -16,13 +16,13 @@ namespace {
 
 // What one connection saw (its user_data).
 struct Seen {
-  std::string name;                 // label in the shared order log
-  std::vector<std::string> *order;  // shared log of timer firings, or null
-  std::vector<double> timers;       // MG_EV_TIMER ev_data (the old stamp)
-  std::vector<double> timer_left;   // ev_timer_time inside MG_EV_TIMER
-  std::vector<double> timer_now;    // mg_mgr_time() inside MG_EV_TIMER
-  int connected = -1;               // MG_EV_CONNECT status
-  size_t received = 0;              // bytes received
+  std::string name;                           // label in the order log
+  std::vector<std::string> *order = nullptr;  // shared log of firings
+  std::vector<double> timers;      // MG_EV_TIMER ev_data (the old stamp)
+  std::vector<double> timer_left;  // ev_timer_time inside MG_EV_TIMER
+  std::vector<double> timer_now;   // mg_mgr_time() inside MG_EV_TIMER
+  int connected = -1;              // MG_EV_CONNECT status
+  size_t received = 0;             // bytes received
 };
 
 void Record(struct mg_connection *c, int ev, void *ev_data) {
