@@ -38,6 +38,9 @@ void mg_broadcast(struct mg_mgr *mgr, mg_event_handler_t cb, void *data,
                   size_t len) {
   struct ctl_msg msg;
   size_t size;
+  /* Real time, not mg_mgr_time(): this runs in another thread (the
+   * manager's clock is for its own thread only) and bounds a wait for the
+   * OS socket buffer, which only real time drains. */
   double deadline = mg_time() + MG_BROADCAST_TIMEOUT_MS / 1000.0;
   if (mgr == NULL || mgr->ctl[0] == INVALID_SOCKET) return;
   if (len > sizeof(msg.message)) len = sizeof(msg.message);
@@ -52,7 +55,7 @@ void mg_broadcast(struct mg_mgr *mgr, mg_event_handler_t cb, void *data,
       return;
     }
     if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return;
-    left = (int) ((deadline - mg_time()) * 1000.0);
+    left = (int) ((deadline - mg_time()) * 1000.0); /* real: see above */
     if (left <= 0) return; /* the manager is not draining: drop it */
     pfd.fd = mgr->ctl[0];
     pfd.events = POLLOUT;

@@ -26,6 +26,11 @@ struct mg_tls_vtable;
 typedef void (*mg_event_handler_t)(struct mg_connection *nc, int ev,
                                    void *ev_data MG_UD_ARG(void *user_data));
 
+/* A clock: seconds on the same scale as mg_time() (UNIX time, sub-second
+ * precision), read through mg_mgr_time(). arg is the one given to
+ * mg_mgr_set_clock(). It is called from the manager's thread only. */
+typedef double (*mg_clock_fn)(void *arg);
+
 /* Core events (0-99; plugins own the ranges listed in mg/plugin.h). */
 #define MG_EV_POLL 0    /* Sent to each connection on each mg_mgr_poll() */
 #define MG_EV_ACCEPT 1  /* New connection accepted. union socket_address * */
@@ -59,6 +64,8 @@ struct mg_mgr {
   struct mg_layer *dead_layers; /* detached layers freed after dispatch */
   int dispatch_depth;           /* nesting of mg_call() */
   const struct mg_tls_vtable *tls; /* set by the TLS plugin, or NULL */
+  mg_clock_fn clock_fn; /* clock of mg_mgr_time(), or NULL: mg_time() */
+  void *clock_arg;      /* the argument clock_fn is called with */
 };
 
 /* Mongoose connection. */
@@ -73,8 +80,8 @@ struct mg_connection {
   size_t recv_mbuf_limit;  /* Max size of recv buffer */
   struct mbuf recv_mbuf;   /* Received data */
   struct mbuf send_mbuf;   /* Data scheduled for sending */
-  time_t last_io_time;     /* Timestamp of the last socket IO */
-  double ev_timer_time;    /* Timestamp of the future MG_EV_TIMER */
+  time_t last_io_time;     /* mg_mgr_time() of the last socket IO */
+  double ev_timer_time;    /* mg_mgr_time() of the next MG_EV_TIMER */
   mg_event_handler_t proto_handler; /* Protocol-specific event handler */
   void *proto_data;                 /* Protocol-specific data */
   void (*proto_data_destructor)(void *proto_data); /* frees proto_data */
@@ -313,12 +320,28 @@ int mg_check_ip_acl(const char *acl, uint32_t remote_ip);
  * of IPv4 entries alone denies them. */
 int mg_check_ip_acl_sa(const char *acl, const union socket_address *sa);
 
-/* Schedules MG_EV_TIMER at timestamp (seconds since the Epoch; 0 cancels).
+/* Schedules MG_EV_TIMER at timestamp (seconds on the manager's clock, by
+ * default since the Epoch: mg_mgr_time(c->mgr) + delay; 0 cancels).
  * Returns the previous value. */
 double mg_set_timer(struct mg_connection *c, double timestamp);
 
-/* Seconds since the Epoch, sub-second precision. */
+/* Seconds since the Epoch, sub-second precision: the wall clock. Not
+ * affected by mg_mgr_set_clock(). */
 double mg_time(void);
+
+/* Replaces mgr's clock (NULL: back to mg_time()). From then on timers,
+ * MG_EV_TIMER, last_io_time, the TLS handshake timeout and the timeouts
+ * and time stamps of plugins follow fn(arg), so a test can move time at
+ * will. fn must return seconds on the scale of mg_time(), above 0 (a timer
+ * stamp of 0 means none), and should not go backwards. Set it right after
+ * mg_mgr_init(): stamps already taken stay as they are. mg_mgr_poll()
+ * still waits at most milli ms of real time, and not at all once a timer
+ * is due: a clock that does not move by itself is moved between polls. */
+void mg_mgr_set_clock(struct mg_mgr *mgr, mg_clock_fn fn, void *arg);
+
+/* mgr's current time: what timers, timeouts and time stamps use. mg_time()
+ * unless mg_mgr_set_clock() gave another clock. */
+double mg_mgr_time(struct mg_mgr *mgr);
 
 /* Prints a connection's local or remote (MG_SOCK_STRINGIFY_REMOTE) address.
  * Returns the length written. */

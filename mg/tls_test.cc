@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "mg/tls_test_util.h"
+#include "testing/util/test_clock.h"
 
 using mgtest::PollFor;
 using mgtest::PollUntil;
@@ -582,6 +583,34 @@ TEST_F(Tls, HandshakeTimeout) {
   char c;
   EXPECT_EQ(recv(fd, &c, 1, 0), 0);  // closed on the peer
   close(fd);
+}
+
+// The same timeout on a test clock over mem://: a silent peer is still
+// waited for just before MG_SSL_HANDSHAKE_TIMEOUT seconds and is closed
+// just after, in no real time.
+TEST_F(Tls, HandshakeTimeoutOnTestClock) {
+  mgtest::TestClock clock(&mgr_);
+  mgtest::RealTimer real;
+  Seen srv;
+  struct mg_bind_opts b;
+  memset(&b, 0, sizeof(b));
+  std::string cert = Cert("server.pem"), key = Cert("server.key");
+  b.ssl_cert = cert.c_str();
+  b.ssl_key = key.c_str();
+  b.user_data = &srv;
+  ASSERT_NE(mg_bind_opt(&mgr_, "mem://slow-tls", tlstest::EchoHandler, b),
+            nullptr);
+  struct mg_connection *c = mg_connect(&mgr_, "mem://slow-tls", nullptr);
+  ASSERT_NE(c, nullptr);  // plain: it never sends a ClientHello
+  for (int i = 0; i < 100 && CountConns(&mgr_) < 3; i++) mg_mgr_poll(&mgr_, 0);
+  ASSERT_EQ(CountConns(&mgr_), 3);  // listener, client, accepted
+  clock.Run(MG_SSL_HANDSHAKE_TIMEOUT - 0.5, 0.5);
+  EXPECT_EQ(CountConns(&mgr_), 3);  // still waiting
+  clock.Run(1, 0.5);
+  for (int i = 0; i < 100 && CountConns(&mgr_) > 1; i++) mg_mgr_poll(&mgr_, 0);
+  EXPECT_EQ(CountConns(&mgr_), 1);  // the accepted one, then its peer
+  EXPECT_EQ(srv.events, 0);
+  EXPECT_LT(real.Seconds(), 5.0);
 }
 
 }  // namespace

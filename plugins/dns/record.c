@@ -262,7 +262,8 @@ uint16_t mg__dns_random_id(void) {
     close(fd);
     if (n == (ssize_t) sizeof(b)) return mg__dns_get16(b);
   }
-  /* No /dev/urandom: xorshift seeded from the clock and the pid. */
+  /* No /dev/urandom: xorshift seeded from the clock and the pid (the wall
+   * clock, mg_time(): a seed, not a time stamp, and no manager here). */
   if (s_state == 0) {
     s_state = (uint32_t) (uint64_t) (mg_time() * 1000.0) ^ (uint32_t) getpid() ^ 1u;
   }

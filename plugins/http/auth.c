@@ -4,7 +4,9 @@
  *
  * A server nonce is the issue time in hex followed by a keyed MD5 of it,
  * so nonces this process did not issue, or older than NONCE_LIFETIME, are
- * refused.
+ * refused. Issue and expiry are on the manager's clock (mg_mgr_time())
+ * where a connection is at hand; the public checks that get none use
+ * mg_time(), which is the manager's clock unless a test replaced it.
  */
 #include "plugins/http/internal.h"
 
@@ -58,7 +60,7 @@ static const char *nonce_secret(void) {
     unsigned char rnd[16];
     struct mg_str part;
     FILE *fp = fopen("/dev/urandom", "rb");
-    double t = mg_time();
+    double t = mg_time(); /* a seed, not a time stamp: the wall clock */
     memset(rnd, 0, sizeof(rnd));
     if (fp != NULL) {
       if (fread(rnd, 1, sizeof(rnd), fp) != sizeof(rnd)) rnd[0] ^= 1;
@@ -80,18 +82,17 @@ static void nonce_tag(char out[33], const char *time_hex) {
   mg__md5_hex_join(out, parts, 2);
 }
 
-void mg__http_nonce(char *buf, size_t len) {
+void mg__http_nonce(char *buf, size_t len, double now) {
   char t[20], tag[33];
-  snprintf(t, sizeof(t), "%08lx", (unsigned long) mg_time());
+  snprintf(t, sizeof(t), "%08lx", (unsigned long) now);
   nonce_tag(tag, t);
   snprintf(buf, len, "%s%.16s", t, tag);
 }
 
-/* Non-zero if nonce was issued here within NONCE_LIFETIME. */
-static int nonce_valid(struct mg_str nonce) {
+/* Non-zero if nonce was issued here within NONCE_LIFETIME before now. */
+static int nonce_valid(struct mg_str nonce, double now) {
   char t[9], tag[33];
   unsigned long issued;
-  double now = mg_time();
   size_t i;
   if (nonce.len != 24) return 0;
   for (i = 0; i < nonce.len; i++) {
@@ -201,8 +202,9 @@ static int nc_valid(struct mg_str nc) {
 static const char *const k_fields[DIGEST_FIELDS] = {
     "username", "cnonce", "response", "qop", "nc", "nonce", "uri"};
 
-int mg_http_check_digest_auth(struct http_message *hm, const char *auth_domain,
-                              FILE *fp) {
+int mg__http_check_digest_auth_at(struct http_message *hm,
+                                  const char *auth_domain, FILE *fp,
+                                  double now) {
   struct mg_str *hdr = mg_get_http_header(hm, "Authorization");
   char bufs[DIGEST_FIELDS][256], *v[DIGEST_FIELDS];
   struct mg_str f[DIGEST_FIELDS];
@@ -218,7 +220,7 @@ int mg_http_check_digest_auth(struct http_message *hm, const char *auth_domain,
     f[i] = mg_mk_str_n(v[i], n > 0 ? (size_t) n : 0);
   }
   if (mg_vcmp(&f[3], "auth") == 0 && nc_valid(f[4]) && f[1].len > 0 &&
-      nonce_valid(f[5]) && uri_matches(hm, f[6])) {
+      nonce_valid(f[5], now) && uri_matches(hm, f[6])) {
     ok = mg_check_digest_auth(hm->method, f[6], f[0], f[1], f[2], f[3], f[4],
                               f[5], mg_mk_str(auth_domain), fp);
   }
@@ -231,7 +233,7 @@ int mg_http_check_digest_auth(struct http_message *hm, const char *auth_domain,
 void mg_http_send_digest_auth_request(struct mg_connection *c,
                                       const char *domain) {
   char nonce[40];
-  mg__http_nonce(nonce, sizeof(nonce));
+  mg__http_nonce(nonce, sizeof(nonce), mg_mgr_time(c->mgr));
   mg_printf(c,
             "HTTP/1.1 401 Unauthorized\r\n"
             "WWW-Authenticate: Digest qop=\"auth\", realm=\"%s\", "
@@ -247,6 +249,7 @@ int mg_http_create_digest_auth_header(char *buf, size_t buf_len,
                                       const char *passwd, const char *nonce) {
   char ha1[33], ha2[33], resp[33], cnonce[20];
   struct mg_str p[6];
+  /* A client nonce only has to differ: the wall clock is as good as any. */
   snprintf(cnonce, sizeof(cnonce), "%lx%04x", (unsigned long) mg_time(),
            (unsigned) rand() & 0xffff);
   p[0] = mg_mk_str(user);
@@ -282,9 +285,10 @@ int mg_check_digest_auth(struct mg_str method, struct mg_str uri,
   return 0; /* nothing can be checked: nobody is let in */
 }
 
-int mg_http_check_digest_auth(struct http_message *hm, const char *auth_domain,
-                              FILE *fp) {
-  (void) hm, (void) auth_domain, (void) fp;
+int mg__http_check_digest_auth_at(struct http_message *hm,
+                                  const char *auth_domain, FILE *fp,
+                                  double now) {
+  (void) hm, (void) auth_domain, (void) fp, (void) now;
   return 0;
 }
 
@@ -310,11 +314,18 @@ int mg_http_create_digest_auth_header(char *buf, size_t buf_len,
 
 #endif /* MG__HTTP_DIGEST */
 
+/* No manager at hand: the wall clock (the manager's unless a test
+ * replaced it; mg_serve_http() checks on the manager's clock). */
+int mg_http_check_digest_auth(struct http_message *hm, const char *auth_domain,
+                              FILE *fp) {
+  return mg__http_check_digest_auth_at(hm, auth_domain, fp, mg_time());
+}
+
 /* With digest authentication left out, a password file that applies
  * refuses everyone (mg_http_check_digest_auth() says no). */
-int mg_http_is_authorized(struct http_message *hm, struct mg_str path,
-                          const char *domain, const char *passwords_file,
-                          int flags) {
+int mg__http_is_authorized_at(struct http_message *hm, struct mg_str path,
+                              const char *domain, const char *passwords_file,
+                              int flags, double now) {
   char buf[4096];
   const char *file = passwords_file;
   FILE *fp;
@@ -338,7 +349,15 @@ int mg_http_is_authorized(struct http_message *hm, struct mg_str path,
                ? 1
                : 0;
   }
-  ok = mg_http_check_digest_auth(hm, domain, fp);
+  ok = mg__http_check_digest_auth_at(hm, domain, fp, now);
   fclose(fp);
   return ok;
+}
+
+/* No manager at hand: the wall clock, as mg_http_check_digest_auth(). */
+int mg_http_is_authorized(struct http_message *hm, struct mg_str path,
+                          const char *domain, const char *passwords_file,
+                          int flags) {
+  return mg__http_is_authorized_at(hm, path, domain, passwords_file, flags,
+                                   mg_time());
 }

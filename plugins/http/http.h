@@ -234,7 +234,10 @@ int mg_check_digest_auth(struct mg_str method, struct mg_str uri,
                          struct mg_str auth_domain, FILE *fp);
 
 /* Checks the request's Digest Authorization header against fp. Returns 1
- * if authenticated, 0 otherwise (also for a stale or foreign nonce). */
+ * if authenticated, 0 otherwise (also for a stale or foreign nonce). With
+ * no manager at hand, nonce age is judged on mg_time(); mg_serve_http()
+ * judges it on the manager's clock (mg_mgr_time()), which also stamps the
+ * nonces mg_http_send_digest_auth_request() issues. */
 int mg_http_check_digest_auth(struct http_message *hm, const char *auth_domain,
                               FILE *fp);
 
@@ -252,7 +255,8 @@ int mg_http_is_authorized(struct http_message *hm, struct mg_str path,
                           const char *domain, const char *passwords_file,
                           int flags);
 
-/* Sends a 401 with a Digest challenge for realm domain. */
+/* Sends a 401 with a Digest challenge for realm domain; the nonce is
+ * stamped with mg_mgr_time(c->mgr) and good for an hour. */
 void mg_http_send_digest_auth_request(struct mg_connection *c,
                                       const char *domain);
 

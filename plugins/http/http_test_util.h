@@ -142,13 +142,15 @@ class HttpTest : public ::testing::Test {
   }
 
   // Sends bytes on a new connection and waits until it closes or n
-  // replies arrived.
+  // replies arrived. Without out, a connection left open (kept alive)
+  // stops recording: its Raw is gone when this returns.
   std::vector<Reply> Exchange(const std::string &addr, const std::string &bytes,
                               size_t n = 1, Raw *out = nullptr) {
     Raw local;
     Raw *r = out != nullptr ? out : &local;
-    Send(addr, r, bytes);
+    struct mg_connection *c = Send(addr, r, bytes);
     Until([&] { return r->closed > 0 || Replies(r->data).size() >= n; });
+    if (out == nullptr && c != nullptr && r->closed == 0) c->user_data = nullptr;
     return Replies(r->data);
   }
 

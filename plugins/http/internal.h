@@ -345,8 +345,18 @@ void mg__http_proxy_unlink(struct mg_connection *nc, struct mg__http_conn *hc);
 
 /* --- auth.c --- */
 
-/* A fresh server nonce (hex) into buf. */
-void mg__http_nonce(char *buf, size_t len);
+/* A fresh server nonce (hex) into buf, issued at now (mg_mgr_time()). */
+void mg__http_nonce(char *buf, size_t len, double now);
+
+/* mg_http_check_digest_auth() with nonce expiry judged at now. */
+int mg__http_check_digest_auth_at(struct http_message *hm,
+                                  const char *auth_domain, FILE *fp,
+                                  double now);
+
+/* mg_http_is_authorized() with nonce expiry judged at now. */
+int mg__http_is_authorized_at(struct http_message *hm, struct mg_str path,
+                              const char *domain, const char *passwords_file,
+                              int flags, double now);
 
 #ifdef __cplusplus
 }

@@ -50,7 +50,7 @@ static int http_attach(struct mg_connection *nc, struct mg_layer *layer,
   struct mg__http_conn *hc = (struct mg__http_conn *) layer->state;
   (void) nc;
   hc->layer = layer;
-  hc->last_io = mg_time();
+  hc->last_io = mg_mgr_time(nc->mgr);
   if (parent != NULL) {
     const struct mg__http_conn *pc = (const struct mg__http_conn *) parent->state;
     hc->endpoints = copy_endpoints(pc->endpoints);
@@ -105,7 +105,7 @@ static void http_event(struct mg_connection *nc, struct mg_layer *layer,
   if (layer->dead) return;
   switch (ev) {
     case MG_EV_RECV:
-      hc->last_io = mg_time();
+      hc->last_io = mg_mgr_time(nc->mgr);
       hc->need_more = 0;
       if (hc->busy && mg__http_is_server(nc) && too_much_queued(nc)) {
         /* Pipelining far ahead of the replies; an error reply cannot be
@@ -116,7 +116,7 @@ static void http_event(struct mg_connection *nc, struct mg_layer *layer,
       mg__http_hold_pump(nc, hc);
       break;
     case MG_EV_SEND:
-      hc->last_io = mg_time();
+      hc->last_io = mg_mgr_time(nc->mgr);
       if (hc->file_fd > 0) mg__http_pump_file(nc, hc);
       mg__http_hold_pump(nc, hc);
       break;

@@ -123,7 +123,7 @@ static int one_message(struct mg_connection *nc, struct mg__http_conn *hc) {
   struct mg__http_frame f;
   int server = mg__http_is_server(nc);
   int n;
-  if (hc->head_start == 0) hc->head_start = mg_time();
+  if (hc->head_start == 0) hc->head_start = mg_mgr_time(nc->mgr);
   n = mg__http_parse(nc->recv_mbuf.buf, nc->recv_mbuf.len, &hm, server, &f);
   if (n < 0) {
     bad_message(nc, hc, 400);

@@ -151,19 +151,23 @@ static int map_path(struct target *t, const struct mg_serve_http_opts *o) {
   return 0;
 }
 
-/* Digest auth of the global and the per-directory password files. */
-static int authorized(struct http_message *hm, const struct target *t,
-                      int is_dir, const struct mg_serve_http_opts *o) {
+/* Digest auth of the global and the per-directory password files, nonces
+ * judged on nc's manager clock. */
+static int authorized(struct mg_connection *nc, struct http_message *hm,
+                      const struct target *t, int is_dir,
+                      const struct mg_serve_http_opts *o) {
   const char *realm = o->auth_domain != NULL ? o->auth_domain : "mongoose";
+  double now = mg_mgr_time(nc->mgr);
   if (o->global_auth_file != NULL &&
-      !mg_http_is_authorized(hm, mg_mk_str(t->path), realm, o->global_auth_file,
-                             0)) {
+      !mg__http_is_authorized_at(hm, mg_mk_str(t->path), realm,
+                                 o->global_auth_file, 0, now)) {
     return 0;
   }
   return o->per_directory_auth_file == NULL ||
-         mg_http_is_authorized(
+         mg__http_is_authorized_at(
              hm, mg_mk_str(t->path), realm, o->per_directory_auth_file,
-             MG_AUTH_FLAG_PER_DIRECTORY | (is_dir ? MG_AUTH_FLAG_IS_DIRECTORY : 0));
+             MG_AUTH_FLAG_PER_DIRECTORY | (is_dir ? MG_AUTH_FLAG_IS_DIRECTORY : 0),
+             now);
 }
 
 /* Runs the extensions' access and serve hooks. Returns 1 if handled. */
@@ -368,7 +372,7 @@ static void serve_target(struct mg_connection *nc, struct http_message *hm,
                          struct target *t, const struct mg_serve_http_opts *o) {
   cs_stat_t st;
   int exists = mg_stat(t->path, &st) == 0;
-  if (!authorized(hm, t, exists && S_ISDIR(st.st_mode), o)) {
+  if (!authorized(nc, hm, t, exists && S_ISDIR(st.st_mode), o)) {
     mg_http_send_digest_auth_request(
         nc, o->auth_domain != NULL ? o->auth_domain : "mongoose");
     return;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "plugins/http/http_test_util.h"
+#include "testing/util/test_clock.h"
 
 using httptest::Replies;
 using httptest::Reply;
@@ -386,6 +387,23 @@ TEST_F(DigestTest, GlobalAuthFile) {
   std::string missing = base_ + "/nope";
   opts_.global_auth_file = missing.c_str();
   EXPECT_EQ(Get("/a.txt").code, 401);
+}
+
+// A server nonce is good for an hour on the manager's clock (issued and
+// judged by mg_serve_http() there), refused after; a fresh one works.
+TEST_F(DigestTest, NonceExpiresAfterAnHourOnTheManagerClock) {
+  mgtest::TestClock clock(&mgr_);
+  std::string n = Nonce();
+  EXPECT_EQ(n.substr(0, 8), "6553f100");  // kDefaultStart, in hex
+  clock.Advance(3599);
+  EXPECT_EQ(Get("/priv/p.txt", Auth("joe", "secret", n)).code, 200);
+  clock.Advance(2);  // 3601 s
+  EXPECT_EQ(Get("/priv/p.txt", Auth("joe", "secret", n)).code, 401);
+  std::string fresh = Nonce();
+  EXPECT_EQ(Get("/priv/p.txt", Auth("joe", "secret", fresh)).code, 200);
+  // One from the future (a clock set back) is refused past 60 s of skew.
+  clock.Advance(-61);
+  EXPECT_EQ(Get("/priv/p.txt", Auth("joe", "secret", fresh)).code, 401);
 }
 
 TEST_F(ServeTest, ServeFileDirectly) {

@@ -279,7 +279,7 @@ int mg__http_mp_continue(struct mg_connection *nc, struct mg__http_conn *hc) {
 
 void mg__http_server_poll(struct mg_connection *nc, struct mg__http_conn *hc) {
   const struct mg_http_opts *o = opts_of(nc);
-  double now = mg_time();
+  double now = mg_mgr_time(nc->mgr);
   if (hc->failed) {
     if (nc->send_mbuf.len == 0 &&
         (now >= hc->linger_until || now - hc->last_io > LINGER_QUIET)) {
@@ -305,7 +305,7 @@ void mg__http_server_poll(struct mg_connection *nc, struct mg__http_conn *hc) {
 /* Called by mg_http_send_error() on a server connection. */
 void mg__http_linger(struct mg_connection *nc, struct mg__http_conn *hc) {
   hc->failed = 1;
-  hc->linger_until = mg_time() + LINGER_SECONDS;
+  hc->linger_until = mg_mgr_time(nc->mgr) + LINGER_SECONDS;
   hc->chunked = 0;
   mbuf_clear(&nc->recv_mbuf);
 }

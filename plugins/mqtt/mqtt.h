@@ -140,7 +140,7 @@ struct mg_send_mqtt_handshake_opts {
  * by the layer: no destructor is set). */
 struct mg_mqtt_proto_data {
   uint16_t keep_alive;      /* seconds; 0: no PINGREQ is sent */
-  double last_control_time; /* mg_time() of the last packet sent */
+  double last_control_time; /* mg_mgr_time() of the last packet sent */
 };
 
 /* --- The connection layer --- */

@@ -27,7 +27,7 @@ void mg__mqtt_frame(struct mg_connection *nc, size_t packet_len) {
 
 void mg__mqtt_sent(struct mg_connection *nc) {
   struct mg_mqtt_proto_data *pd = mg__mqtt_proto_data(nc);
-  if (pd != NULL) pd->last_control_time = mg_time();
+  if (pd != NULL) pd->last_control_time = mg_mgr_time(nc->mgr);
 }
 
 void mg_set_protocol_mqtt(struct mg_connection *nc) {
@@ -76,7 +76,7 @@ void mg__mqtt_input(struct mg_connection *nc, struct mbuf *io) {
 /* Sends PINGREQ when nothing was sent for keep_alive seconds. */
 static void keep_alive(struct mg_connection *nc, struct mg__mqtt_conn *c) {
   if (c->pd.keep_alive == 0 || (nc->flags & MG_F_LISTENING)) return;
-  if (mg_time() - c->pd.last_control_time >= c->pd.keep_alive) {
+  if (mg_mgr_time(nc->mgr) - c->pd.last_control_time >= c->pd.keep_alive) {
     mg_mqtt_ping(nc);
   }
 }
@@ -84,7 +84,7 @@ static void keep_alive(struct mg_connection *nc, struct mg__mqtt_conn *c) {
 static int mqtt_attach(struct mg_connection *nc, struct mg_layer *layer,
                        const struct mg_layer *parent) {
   (void) parent;
-  conn_state(layer)->pd.last_control_time = mg_time();
+  conn_state(layer)->pd.last_control_time = mg_mgr_time(nc->mgr);
   nc->proto_data = &conn_state(layer)->pd;
   return 0;
 }

@@ -77,7 +77,7 @@ struct mg__mqtt_bconn {
   struct mg_mqtt_session *session; /* after an accepted CONNECT */
   struct mg__mqtt_msg *will;       /* will message, or NULL */
   double connect_deadline;         /* close if no CONNECT by then; 0: unset */
-  double last_rx;                  /* mg_time() of the last packet */
+  double last_rx;                  /* mg_mgr_time() of the last packet */
   uint16_t keep_alive;             /* from CONNECT, seconds */
   int listener;                    /* the layer is on a listener */
   int connected;                   /* CONNECT accepted */

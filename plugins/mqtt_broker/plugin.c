@@ -18,7 +18,7 @@ static int is_mqtt_packet_event(int ev) {
 
 /* Closes a connection that missed its CONNECT or keep-alive deadline. */
 static void check_deadlines(struct mg_connection *nc, struct mg__mqtt_bconn *bc) {
-  double now = mg_time();
+  double now = mg_mgr_time(nc->mgr);
   if (!bc->connected) {
     if (bc->connect_deadline == 0) {
       bc->connect_deadline = now + bc->brk->connect_timeout;
@@ -45,7 +45,7 @@ static void handle(struct mg_connection *nc, struct mg__mqtt_bconn *bc, int ev,
       (nc->flags & (MG_F_CLOSE_IMMEDIATELY | MG_F_SEND_AND_CLOSE))) {
     return;
   }
-  bc->last_rx = mg_time();
+  bc->last_rx = mg_mgr_time(nc->mgr);
   if (!bc->connected) {
     if (ev == MG_EV_MQTT_CONNECT) {
       mg__mqtt_on_connect(nc, bc, mm);
@@ -62,7 +62,7 @@ static int broker_attach(struct mg_connection *nc, struct mg_layer *layer,
   struct mg__mqtt_bconn *bc = bconn_of(layer);
   if (parent != NULL) bc->brk = ((struct mg__mqtt_bconn *) parent->state)->brk;
   bc->listener = (nc->flags & MG_F_LISTENING) != 0;
-  bc->last_rx = mg_time();
+  bc->last_rx = mg_mgr_time(nc->mgr);
   return 0;
 }
 

@@ -93,7 +93,7 @@ static void sub_handler(struct mg_connection *nc, int ev,
     nc->user_data = NULL;
     if (nc == r->cur) { /* refused, reset...: the next try, now */
       r->cur = NULL;
-      if (!r->done) mg_set_timer(r->holder, mg_time());
+      if (!r->done) mg_set_timer(r->holder, mg_mgr_time(r->mgr));
     }
   }
 }
@@ -144,7 +144,7 @@ static void send_query(struct mg__resolv_req *r, struct mg_connection *nc) {
     }
   }
   mbuf_free(&io);
-  mg_set_timer(r->holder, mg_time() + r->timeout);
+  mg_set_timer(r->holder, mg_mgr_time(r->mgr) + r->timeout);
 }
 
 /* The next try: the next nameserver in turn, or the end. */
@@ -163,7 +163,8 @@ static void send_attempt(struct mg__resolv_req *r) {
   if (nc != NULL) {
     send_query(r, nc);
   } else {
-    mg_set_timer(r->holder, mg_time()); /* counts as a try: the next one */
+    /* Counts as a try: the next one, now. */
+    mg_set_timer(r->holder, mg_mgr_time(r->mgr));
   }
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "mongoose.h"
+#include "testing/util/test_clock.h"
 #include "testing/util/test_util.h"
 
 using mgtest::LocalPort;
@@ -569,6 +570,42 @@ TEST_F(ResolvTest, TimeoutAfterRetries) {
   EXPECT_EQ(2u, dns_.seen.size());  // the first try and one retry
   EXPECT_EQ(dns_.seen[0].id, dns_.seen[1].id);
   EXPECT_GE(r.at - start, 1.9);
+}
+
+// The defaults (5 s per try, 2 retries) on a test clock: each retry goes
+// out when its try's 5 s have passed, not before, and the end comes after
+// 15 simulated seconds, in far less real time.
+TEST_F(ResolvTest, RetryTimeoutOnTestClock) {
+  mgtest::TestClock clock(&mgr_);
+  mgtest::RealTimer real;
+  dns_.black_hole = true;
+  Result r;
+  struct mg_resolve_async_opts opts = Opts(0, 0);
+  ASSERT_EQ(0, mg_resolve_async_opt(&mgr_, "host.test", MG_DNS_A_RECORD,
+                                    OnResolved, &r, opts));
+  ASSERT_TRUE(Wait([&] { return dns_.seen.size() == 1; }));
+  auto settle = [&] {  // the clock standing still: only what is due
+    for (int i = 0; i < 20; i++) {
+      mg_mgr_poll(&mgr_, 0);
+      dns_.Pump();
+    }
+  };
+  for (size_t tries = 1; tries <= 3; tries++) {
+    clock.Advance(4.75);
+    settle();
+    EXPECT_EQ(tries, dns_.seen.size()) << "a retry before its time";
+    EXPECT_EQ(0, r.calls);
+    clock.Advance(0.25);  // this try's 5 s
+    if (tries < 3) {
+      ASSERT_TRUE(Wait([&] { return dns_.seen.size() == tries + 1; }));
+    }
+  }
+  ASSERT_TRUE(Wait([&] { return r.calls == 1; }));
+  EXPECT_EQ(MG_RESOLVE_EXCEEDED_RETRY_COUNT, r.err);
+  EXPECT_EQ(3u, dns_.seen.size());
+  EXPECT_EQ(clock.Now() - mgtest::TestClock::kDefaultStart, 15.0);
+  printf("15 simulated seconds in %.3f real seconds\n", real.Seconds());
+  EXPECT_LT(real.Seconds(), 5.0);
 }
 
 TEST_F(ResolvTest, NoRetryWhenNegative) {

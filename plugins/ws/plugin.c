@@ -59,6 +59,7 @@ static void refill(struct mg__ws_mgr *m) {
     close(fd);
   }
   if (got < sizeof(m->pool)) {
+    /* A seed, not a time stamp: the wall clock, whatever the manager's. */
     uint64_t x = (uint64_t) (mg_time() * 1e6) ^ ((uint64_t) getpid() << 32);
     size_t i;
     for (i = 0; i < sizeof(m->pool); i++) {
@@ -170,7 +171,7 @@ void mg__ws_process(struct mg_connection *nc, struct mg_layer *l) {
 void mg__ws_open(struct mg_connection *nc, struct mg_layer *l) {
   struct mg__ws_conn *wc = (struct mg__ws_conn *) l->state;
   wc->open = 1;
-  wc->last_io = mg_time();
+  wc->last_io = mg_mgr_time(nc->mgr);
   wc->dec.expect_masked = nc->listener != NULL;
   nc->flags |= MG_F_IS_WEBSOCKET;
   if (nc->recv_mbuf.len > 0) mg__ws_process(nc, l);
@@ -181,16 +182,18 @@ static void ws_event(struct mg_connection *nc, struct mg_layer *layer, int ev,
   struct mg__ws_conn *wc = (struct mg__ws_conn *) layer->state;
   mg_layer_emit(nc, layer, ev, ev_data);
   if (layer->dead || !wc->open) return;
-  if (ev == MG_EV_RECV || ev == MG_EV_SEND) wc->last_io = mg_time();
+  if (ev == MG_EV_RECV || ev == MG_EV_SEND) wc->last_io = mg_mgr_time(nc->mgr);
   if (ev == MG_EV_RECV) {
     mg__ws_process(nc, layer);
   } else if (ev == MG_EV_POLL && !wc->close_sent && !wc->failed) {
-    double every = mg__ws_mgr(nc->mgr)->opts.ping_interval, now = mg_time();
+    double every = mg__ws_mgr(nc->mgr)->opts.ping_interval;
+    double now = mg_mgr_time(nc->mgr);
     if (every > 0 && now - wc->last_io > every) {
       mg_send_websocket_frame(nc, WEBSOCKET_OP_PING, "", 0); /* keep-alive */
       wc->last_io = now;
     }
-  } else if (ev == MG_EV_POLL && wc->close_sent && mg_time() > wc->close_deadline) {
+  } else if (ev == MG_EV_POLL && wc->close_sent &&
+             mg_mgr_time(nc->mgr) > wc->close_deadline) {
     /* The peer never answered our CLOSE, or does not read what is left to
      * send after one (a failed connection): give up. */
     nc->flags |= MG_F_CLOSE_IMMEDIATELY;

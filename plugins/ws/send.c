@@ -20,7 +20,8 @@ static void note_close(struct mg_connection *nc) {
   struct mg__ws_conn *wc = l == NULL ? NULL : (struct mg__ws_conn *) l->state;
   if (wc == NULL) return;
   wc->close_sent = 1;
-  wc->close_deadline = mg_time() + mg__ws_mgr(nc->mgr)->opts.close_timeout;
+  wc->close_deadline =
+      mg_mgr_time(nc->mgr) + mg__ws_mgr(nc->mgr)->opts.close_timeout;
   if (wc->close_received) nc->flags |= MG_F_SEND_AND_CLOSE;
 }
 
