@@ -437,7 +437,7 @@ int mg__http_map_quiet(struct mg_connection *nc, struct http_message *hm,
        strlen(t->path) < path_len;
   if (ok) {
     *exists = mg_stat(t->path, st) == 0;
-    ok = authorized(hm, t, *exists && S_ISDIR(st->st_mode), o);
+    ok = authorized(nc, hm, t, *exists && S_ISDIR(st->st_mode), o);
     strcpy(path, t->path);
   }
   MG_FREE(t);
