@@ -23,6 +23,7 @@ ALL_PLUGINS = [
     "//plugins/dns",
     "//plugins/dns_server",
     "//plugins/resolv",
+    "//plugins/ssi",
 ]
 
 def _plugin_name(label):

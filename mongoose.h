@@ -24,6 +24,9 @@
 #if MG_ENABLE_ASYNC_RESOLVER
 #include "plugins/resolv/resolv.h"
 #endif
+#if MG_ENABLE_HTTP_SSI
+#include "plugins/ssi/ssi.h"
+#endif
 #if MG_ENABLE_MQTT
 #include "plugins/mqtt/mqtt.h"
 #endif

@@ -159,6 +159,22 @@ int mg_http_ext_redirect(struct mg_connection *nc, const char *uri);
 const struct mg_serve_http_opts *mg_http_ext_serve_opts(
     struct mg_connection *nc);
 
+/* Maps uri (a path as on the wire: "/dir/page.shtml", percent-encoding
+ * allowed, no query) under opts->document_root as mg_serve_http() maps
+ * request paths: decoded once, "." and ".." resolved, nothing above the
+ * root, hidden files refused; url_rewrites are not applied. Returns 0 with
+ * the file system path in out, or an HTTP status (400, 404, 414). */
+int mg_http_ext_map_uri(const struct mg_serve_http_opts *opts,
+                        struct mg_str uri, char *out, size_t out_len);
+
+/* A heap copy of opts with its strings (one allocation), for a hook that
+ * keeps the options past the call; NULL when out of memory. */
+struct mg_serve_http_opts *mg_http_ext_opts_dup(
+    const struct mg_serve_http_opts *opts);
+
+/* Frees a copy made by mg_http_ext_opts_dup() (NULL is fine). */
+void mg_http_ext_opts_free(struct mg_serve_http_opts *opts);
+
 /* The MIME type http would use for path under opts. */
 struct mg_str mg_http_ext_mime_type(const char *path,
                                     const struct mg_serve_http_opts *opts);

@@ -443,3 +443,19 @@ int mg__http_map_quiet(struct mg_connection *nc, struct http_message *hm,
   MG_FREE(t);
   return ok ? 0 : -1;
 }
+
+int mg_http_ext_map_uri(const struct mg_serve_http_opts *opts,
+                        struct mg_str uri, char *out, size_t out_len) {
+  struct target *t = (struct target *) MG_MALLOC(sizeof(*t));
+  int code;
+  if (t == NULL) return 500;
+  t->path[0] = '\0';
+  set_root(t, mg_mk_str(opts->document_root != NULL ? opts->document_root
+                                                    : "."));
+  t->rel = uri;
+  code = map_path(t, opts);
+  if (code == 0 && strlen(t->path) >= out_len) code = 414;
+  if (code == 0) strcpy(out, t->path);
+  MG_FREE(t);
+  return code;
+}

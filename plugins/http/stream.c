@@ -77,6 +77,18 @@ static struct mg__http_shared_opts *copy_opts(
   return s;
 }
 
+struct mg_serve_http_opts *mg_http_ext_opts_dup(
+    const struct mg_serve_http_opts *opts) {
+  struct mg__http_shared_opts *s = opts == NULL ? NULL : copy_opts(opts);
+  return s == NULL ? NULL : &s->o;
+}
+
+void mg_http_ext_opts_free(struct mg_serve_http_opts *opts) {
+  if (opts != NULL) {
+    MG_FREE((char *) opts - offsetof(struct mg__http_shared_opts, o));
+  }
+}
+
 struct mg__http_shared_opts *mg__http_serve_opts_ref(
     struct mg__http_shared_opts *s) {
   if (s != NULL) s->refs++;

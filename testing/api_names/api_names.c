@@ -891,11 +891,12 @@ static void use_ws(void) {
 /* --- mg_http.md (HTTP parts), mg_http_server.md, mg_http_client.md and
  * the HTTP parts of guide.md ---
  *
- * Not in the implementation, so not used here: the SSI names
- * MG_EV_SSI_CALL and struct mg_ssi_call_ctx (with its fields req, file,
- * arg), and the build options MG_ENABLE_HTTP_SSI, MG_ENABLE_HTTP_SSI_EXEC,
- * MG_ENABLE_HTTP_CGI, MG_ENABLE_HTTP_WEBDAV: their plugins (ssi, cgi,
- * webdav) do not exist yet. The SSI/CGI/WebDAV fields of struct
+ * SSI (MG_EV_SSI_CALL, MG_EV_SSI_CALL_CTX, struct mg_ssi_call_ctx with
+ * req, file and arg, MG_ENABLE_HTTP_SSI and MG_ENABLE_HTTP_SSI_EXEC) is
+ * used when the ssi plugin is linked (//:mongoose has it): a page with a
+ * call is served below. Not in the implementation, so not used here: the
+ * build options MG_ENABLE_HTTP_CGI and MG_ENABLE_HTTP_WEBDAV, whose
+ * plugins (cgi, webdav) do not exist yet. Their fields of struct
  * mg_serve_http_opts do exist and are set below. The disabling options
  * MG_DISABLE_HTTP_DIGEST_AUTH and CS_DISABLE_MD5 are checked by
  * plugins/http/no_digest. MG_SSL_CRYPTO_MODERN
@@ -927,6 +928,7 @@ static struct {
   int mp_end;       /* MG_EV_HTTP_MULTIPART_REQUEST_END */
   int endpoint;     /* requests of the /ep endpoint */
   int digest_ok;    /* digest-authenticated requests */
+  int ssi_calls;    /* MG_EV_SSI_CALL_CTX with the expected context */
 } hsrv;
 
 /* What the client saw of the last reply. */
@@ -1181,6 +1183,18 @@ static void http_server_handler(struct mg_connection *nc, int ev,
       CHECK(mp->status == 0 && mp->var_name == NULL && mp->file_name == NULL);
       CHECK(mp->user_data == NULL);
       break;
+#if MG_ENABLE_HTTP_SSI
+    case MG_EV_SSI_CALL:
+      mg_printf(nc, "[%s]", (const char *) ev_data);
+      break;
+    case MG_EV_SSI_CALL_CTX: {
+      struct mg_ssi_call_ctx *ctx = (struct mg_ssi_call_ctx *) ev_data;
+      CHECK(ctx->req != NULL && mg_vcmp(&ctx->req->uri, "/page.shtml") == 0);
+      CHECK(ctx->file.len > 0 && mg_vcmp(&ctx->arg, "api") == 0);
+      hsrv.ssi_calls++;
+      break;
+    }
+#endif
     default:
       break;
   }
@@ -1281,6 +1295,9 @@ static void use_http(const char *dir) {
   mkdir(path, 0755);
   snprintf(path, sizeof(path), "%s/index.html", http_root);
   write_file(path, "<p>index</p>");
+  snprintf(path, sizeof(path), "%s/page.shtml", http_root);
+  write_file(path, "a<!--#call api --><!--#include \"index.html\" -->"
+                   "<!--#exec \"echo exec\" -->b");
   snprintf(path, sizeof(path), "%s/data.api", http_root);
   write_file(path, "api-data");
   snprintf(path, sizeof(path), "%s/secret.hidden", http_root);
@@ -1378,6 +1395,16 @@ static void use_http(const char *dir) {
   CHECK(http_fetch(&mgr, "mem://api_http/rw/f.txt", NULL, NULL, NULL) == 200);
   CHECK(strcmp(hcl.body, "sub-file") == 0);
   CHECK(http_fetch(&mgr, "mem://api_http/sub/", NULL, NULL, NULL) == 200);
+#if MG_ENABLE_HTTP_SSI
+  CHECK(http_fetch(&mgr, "mem://api_http/page.shtml", NULL, NULL, NULL) ==
+        200);
+#if MG_ENABLE_HTTP_SSI_EXEC
+  CHECK(strcmp(hcl.chunks, "a[api]<p>index</p>exec\nb") == 0);
+#else
+  CHECK(strcmp(hcl.chunks, "a[api]<p>index</p>b") == 0); /* chunked */
+#endif
+  CHECK(hsrv.ssi_calls == 1);
+#endif
 
   /* The reverse proxy. */
   if (up != NULL) {

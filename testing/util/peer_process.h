@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -92,6 +93,29 @@ inline int WaitPeer(pid_t pid, double seconds = 10.0) {
     if (r == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     if (r < 0 || mg_time() > deadline) break;
     usleep(5000);  // another process: nothing of ours to poll
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, &status, 0);
+  return -1;
+}
+
+// Runs args as StartPeer() does while polling mgr (the peer talks to a
+// server in this process), until it exits or `seconds` pass (then it is
+// killed); after_poll (if set) runs after every poll. Returns its exit
+// status, or -1 (not started, killed, signal).
+inline int RunPeerPolling(struct mg_mgr *mgr, const std::vector<std::string> &args,
+                          const std::string &out_path, double seconds = 60.0,
+                          const std::function<void()> &after_poll = nullptr) {
+  pid_t pid = StartPeer(args, out_path);
+  int status = 0;
+  if (pid < 0) return -1;
+  double deadline = mg_time() + seconds;
+  for (long i = 0; i < 100000000L && mg_time() < deadline; i++) {
+    mg_mgr_poll(mgr, 2);
+    if (after_poll) after_poll();
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
   }
   kill(pid, SIGKILL);
   waitpid(pid, &status, 0);
