@@ -24,6 +24,7 @@ ALL_PLUGINS = [
     "//plugins/dns_server",
     "//plugins/resolv",
     "//plugins/ssi",
+    "//plugins/cgi",
 ]
 
 def _plugin_name(label):

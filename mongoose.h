@@ -27,6 +27,9 @@
 #if MG_ENABLE_HTTP_SSI
 #include "plugins/ssi/ssi.h"
 #endif
+#if MG_ENABLE_HTTP_CGI
+#include "plugins/cgi/cgi.h"
+#endif
 #if MG_ENABLE_MQTT
 #include "plugins/mqtt/mqtt.h"
 #endif

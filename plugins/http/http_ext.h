@@ -146,6 +146,13 @@ int mg_http_ext_hold(struct mg_connection *nc, const struct mg_http_ext *ext,
  * (at the next poll) and lets reading from the peer go on. */
 void mg_http_ext_resume(struct mg_connection *nc);
 
+/* Runs the hold's produce now instead of at nc's next event: for an
+ * extension whose response advances on another connection's event (a
+ * CGI script's output ending). The request may complete inside, and its
+ * finish hook run: the caller must not touch its per-request state after
+ * this call. */
+void mg_http_ext_wake(struct mg_connection *nc);
+
 /* Ends the held response by handling the current request again as a GET
  * of uri ("/path" with an optional "?query"), with the same headers but no
  * body: a CGI local redirect (RFC 3875 section 6.2.2). The rest of a

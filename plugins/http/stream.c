@@ -195,6 +195,13 @@ void mg_http_ext_resume(struct mg_connection *nc) {
   hc->need_more = 0; /* the next poll offers the buffer again */
 }
 
+void mg_http_ext_wake(struct mg_connection *nc) {
+  struct mg__http_conn *hc = mg__http_conn(nc);
+  if (hc != NULL && hc->hold != NULL && !hc->layer->dead) {
+    mg__http_hold_pump(nc, hc);
+  }
+}
+
 int mg__http_streaming(const struct mg__http_conn *hc) {
   return hc->hold != NULL && hc->hold->claimed && !hc->hold->body_ended;
 }

@@ -894,9 +894,10 @@ static void use_ws(void) {
  * SSI (MG_EV_SSI_CALL, MG_EV_SSI_CALL_CTX, struct mg_ssi_call_ctx with
  * req, file and arg, MG_ENABLE_HTTP_SSI and MG_ENABLE_HTTP_SSI_EXEC) is
  * used when the ssi plugin is linked (//:mongoose has it): a page with a
- * call is served below. Not in the implementation, so not used here: the
- * build options MG_ENABLE_HTTP_CGI and MG_ENABLE_HTTP_WEBDAV, whose
- * plugins (cgi, webdav) do not exist yet. Their fields of struct
+ * call is served below. CGI (MG_ENABLE_HTTP_CGI, cgi_file_pattern and
+ * cgi_interpreter) likewise: a /bin/sh script is run below. Not in the
+ * implementation, so not used here: the build option MG_ENABLE_HTTP_WEBDAV,
+ * whose plugin (webdav) does not exist yet. Its fields of struct
  * mg_serve_http_opts do exist and are set below. The disabling options
  * MG_DISABLE_HTTP_DIGEST_AUTH and CS_DISABLE_MD5 are checked by
  * plugins/http/no_digest. MG_SSL_CRYPTO_MODERN
@@ -1295,6 +1296,9 @@ static void use_http(const char *dir) {
   mkdir(path, 0755);
   snprintf(path, sizeof(path), "%s/index.html", http_root);
   write_file(path, "<p>index</p>");
+  snprintf(path, sizeof(path), "%s/run.cgi", http_root);
+  write_file(path, "printf 'Content-Type: text/plain\\n\\n'\n"
+                   "printf 'cgi %s' \"$QUERY_STRING\"\n");
   snprintf(path, sizeof(path), "%s/page.shtml", http_root);
   write_file(path, "a<!--#call api --><!--#include \"index.html\" -->"
                    "<!--#exec \"echo exec\" -->b");
@@ -1395,6 +1399,11 @@ static void use_http(const char *dir) {
   CHECK(http_fetch(&mgr, "mem://api_http/rw/f.txt", NULL, NULL, NULL) == 200);
   CHECK(strcmp(hcl.body, "sub-file") == 0);
   CHECK(http_fetch(&mgr, "mem://api_http/sub/", NULL, NULL, NULL) == 200);
+#if MG_ENABLE_HTTP_CGI
+  CHECK(http_fetch(&mgr, "mem://api_http/run.cgi?x=1", NULL, NULL, NULL) ==
+        200);
+  CHECK(strcmp(hcl.chunks, "cgi x=1") == 0); /* chunked */
+#endif
 #if MG_ENABLE_HTTP_SSI
   CHECK(http_fetch(&mgr, "mem://api_http/page.shtml", NULL, NULL, NULL) ==
         200);
