@@ -240,7 +240,7 @@ void mg__http_reparse(struct mg_connection *nc, struct mg__http_conn *hc,
 /* Non-zero for a connection accepted by a listener (it reads requests). */
 int mg__http_is_server(const struct mg_connection *nc);
 
-/* --- server.c --- */
+/* --- request.c --- */
 
 /* A request head of n bytes is in recv_mbuf. Returns 1 to go on with the
  * buffer, 0 to stop (incomplete, busy, taken or failed). */
@@ -286,7 +286,7 @@ int mg__http_on_reply(struct mg_connection *nc, struct mg__http_conn *hc,
 /* The connection closes: deliver a reply whose body ran until the close. */
 void mg__http_client_close(struct mg_connection *nc, struct mg__http_conn *hc);
 
-/* --- serve.c / file.c --- */
+/* --- docroot.c / file.c --- */
 
 /* Sends file bytes as the peer reads (called on SEND and POLL). */
 void mg__http_pump_file(struct mg_connection *nc, struct mg__http_conn *hc);
@@ -328,7 +328,7 @@ struct mg__http_shared_opts *mg__http_serve_opts_ref(
 /* Drops hc's reference to its declared serve options. */
 void mg__http_serve_opts_free(struct mg__http_conn *hc);
 
-/* --- serve.c --- */
+/* --- docroot.c --- */
 
 /* Maps hm as mg_serve_http() would, without answering: 0 and the path
  * (with *st and *exists) when it maps plainly to the file system, -1 when

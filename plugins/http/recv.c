@@ -1,7 +1,7 @@
 /*
  * The receive path shared by server and client connections: heads are
  * parsed, bodies gathered (Content-Length) or decoded in place (chunked),
- * and each complete message handed to server.c or client.c.
+ * and each complete message handed to request.c or client.c.
  */
 #include "plugins/http/internal.h"
 
