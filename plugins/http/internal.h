@@ -215,11 +215,24 @@ struct mg__http_conn {
   struct mg__http_shared_opts *serve_opts; /* declared, or NULL */
 };
 
+/* --- state.c: the plugin's state --- */
+
 /* The HTTP state of nc, or NULL when it has no http layer. */
 struct mg__http_conn *mg__http_conn(struct mg_connection *nc);
 
 /* The plugin's per-manager state (registers http if needed). */
 struct mg__http_mgr *mg__http_mgr(struct mg_mgr *mgr);
+
+/* The limits and timeouts of nc's manager (mg_http_set_options). */
+const struct mg_http_opts *mg__http_opts(struct mg_connection *nc);
+
+/* Non-zero for a connection accepted by a listener (it reads requests). */
+int mg__http_is_server(const struct mg_connection *nc);
+
+/* Non-zero while a claimed body is still being read. */
+int mg__http_streaming(const struct mg__http_conn *hc);
+
+/* --- request.c (continued) --- */
 
 /* Continues processing the receive buffer (after a response finished). */
 void mg__http_resume(struct mg_connection *nc);
@@ -236,9 +249,6 @@ void mg__http_process(struct mg_connection *nc, struct mg__http_conn *hc);
  * body at the decoded bytes. */
 void mg__http_reparse(struct mg_connection *nc, struct mg__http_conn *hc,
                       struct http_message *hm);
-
-/* Non-zero for a connection accepted by a listener (it reads requests). */
-int mg__http_is_server(const struct mg_connection *nc);
 
 /* --- request.c --- */
 
@@ -306,9 +316,6 @@ const char *mg__http_reason(int code);
 int mg__http_try_claim(struct mg_connection *nc, struct mg__http_conn *hc,
                        struct http_message *hm,
                        const struct mg__http_frame *f, size_t n);
-
-/* Non-zero while a claimed body is still being read. */
-int mg__http_streaming(const struct mg__http_conn *hc);
 
 /* Feeds the claimed body to its holder. Returns 1 to go on, 0 to wait. */
 int mg__http_stream_continue(struct mg_connection *nc,

@@ -93,7 +93,7 @@ static void on_poll(struct mg_connection *nc, struct mg__http_conn *hc) {
 
 /* Non-zero if the input waiting behind a response exceeds one request. */
 static int too_much_queued(struct mg_connection *nc) {
-  const struct mg_http_opts *o = &mg__http_mgr(nc->mgr)->opts;
+  const struct mg_http_opts *o = mg__http_opts(nc);
   return nc->recv_mbuf.len > o->max_request_head + o->max_body_size;
 }
 
@@ -143,15 +143,6 @@ const struct mg_plugin mg_plugin_http = {
     .event = http_event,
 };
 
-struct mg__http_mgr *mg__http_mgr(struct mg_mgr *mgr) {
-  return (struct mg__http_mgr *) mg_plugin_mgr_state(mgr, &mg_plugin_http);
-}
-
-struct mg__http_conn *mg__http_conn(struct mg_connection *nc) {
-  struct mg_layer *l = nc == NULL ? NULL : mg_layer_find(nc, &mg_plugin_http);
-  return l == NULL ? NULL : (struct mg__http_conn *) l->state;
-}
-
 struct mg_http_opts mg_http_get_options(struct mg_mgr *mgr) {
   struct mg__http_mgr *m = mg__http_mgr(mgr);
   struct mg_http_opts o;
@@ -172,11 +163,6 @@ int mg_http_set_options(struct mg_mgr *mgr, const struct mg_http_opts *opts) {
   if (opts->header_timeout == 0) m->opts.header_timeout = d.header_timeout;
   if (opts->idle_timeout == 0) m->opts.idle_timeout = d.idle_timeout;
   return 0;
-}
-
-void mg_set_protocol_http_websocket(struct mg_connection *nc) {
-  if (nc == NULL || mg_layer_find(nc, &mg_plugin_http) != NULL) return;
-  mg_layer_push(nc, &mg_plugin_http);
 }
 
 void mg_register_http_endpoint(struct mg_connection *nc, const char *uri_path,
@@ -216,27 +202,4 @@ int mg_http_ext_register(struct mg_mgr *mgr, const struct mg_http_ext *ext) {
   if (m->num_exts >= MG_HTTP_MAX_EXTS) return -1;
   m->exts[m->num_exts++] = ext;
   return 0;
-}
-
-void mg_http_ext_emit(struct mg_connection *nc, struct mg_layer *http_layer,
-                      int ev, void *ev_data) {
-  struct mg__http_conn *hc =
-      http_layer == NULL ? NULL : (struct mg__http_conn *) http_layer->state;
-  if (hc != NULL && hc->cur_ep != NULL) {
-    hc->cur_ep->handler(nc, ev, ev_data MG_UD_ARG(hc->cur_ep->user_data));
-  } else {
-    mg_layer_emit(nc, http_layer, ev, ev_data);
-  }
-}
-
-mg_event_handler_t mg_http_ext_endpoint(struct mg_layer *http_layer,
-                                        void **user_data) {
-  struct mg__http_conn *hc =
-      http_layer == NULL ? NULL : (struct mg__http_conn *) http_layer->state;
-  if (user_data != NULL) *user_data = NULL;
-  if (hc == NULL || hc->cur_ep == NULL) return NULL;
-#if MG_ENABLE_CALLBACK_USERDATA
-  if (user_data != NULL) *user_data = hc->cur_ep->user_data;
-#endif
-  return hc->cur_ep->handler;
 }

@@ -7,21 +7,12 @@
 
 #define MAX_MESSAGES_PER_CALL 64 /* the rest waits for the next poll */
 
-int mg__http_is_server(const struct mg_connection *nc) {
-  return nc->listener != NULL;
-}
-
 /* Removes n bytes at offset at of m. */
 static void cut(struct mbuf *m, size_t at, size_t n) {
   if (at >= m->len) return;
   if (n > m->len - at) n = m->len - at;
   memmove(m->buf + at, m->buf + at + n, m->len - at - n);
   m->len -= n;
-}
-
-static const struct mg_http_opts *opts_of(struct mg_connection *nc) {
-  struct mg__http_mgr *m = mg__http_mgr(nc->mgr);
-  return &m->opts;
 }
 
 void mg__http_reparse(struct mg_connection *nc, struct mg__http_conn *hc,
@@ -84,7 +75,7 @@ static void chunk_data(struct mg_connection *nc, struct mg__http_conn *hc,
 /* Decodes the chunks buffered. Returns 1 when the message completed. */
 static int chunked_continue(struct mg_connection *nc,
                             struct mg__http_conn *hc) {
-  size_t limit = mg__http_is_server(nc) ? opts_of(nc)->max_body_size
+  size_t limit = mg__http_is_server(nc) ? mg__http_opts(nc)->max_body_size
                                          : (size_t) LONG_MAX;
   int i;
   for (i = 0; i < 1000 && !hc->layer->dead && hc->chunked && !hc->failed &&
@@ -118,7 +109,7 @@ static int chunked_continue(struct mg_connection *nc,
 
 /* Handles the message at the start of recv_mbuf. Returns 1 to go on. */
 static int one_message(struct mg_connection *nc, struct mg__http_conn *hc) {
-  const struct mg_http_opts *o = opts_of(nc);
+  const struct mg_http_opts *o = mg__http_opts(nc);
   struct http_message hm;
   struct mg__http_frame f;
   int server = mg__http_is_server(nc);

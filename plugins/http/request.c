@@ -8,10 +8,6 @@
 #define LINGER_SECONDS 2.0 /* at most this long input is drained after errors */
 #define LINGER_QUIET 0.2   /* ... or until the peer is quiet this long */
 
-static const struct mg_http_opts *opts_of(struct mg_connection *nc) {
-  return &mg__http_mgr(nc->mgr)->opts;
-}
-
 /* The endpoint with the longest path that prefixes uri at a '/' boundary. */
 static struct mg__http_endpoint *find_endpoint(struct mg__http_conn *hc,
                                                struct mg_str uri) {
@@ -89,10 +85,10 @@ int mg__http_on_request(struct mg_connection *nc, struct mg__http_conn *hc,
     maybe_continue(nc, hc, f);
     return 1;
   }
-  if (f->length > 0 && opts_of(nc)->streaming_multipart && is_multipart(hm)) {
+  if (f->length > 0 && mg__http_opts(nc)->streaming_multipart && is_multipart(hm)) {
     return start_multipart(nc, hc, hm, f, n);
   }
-  if ((uint64_t) f->length > opts_of(nc)->max_body_size) {
+  if ((uint64_t) f->length > mg__http_opts(nc)->max_body_size) {
     mg__http_fail(nc, hc, 413);
     return 0;
   }
@@ -278,7 +274,7 @@ int mg__http_mp_continue(struct mg_connection *nc, struct mg__http_conn *hc) {
 /* --- timeouts --- */
 
 void mg__http_server_poll(struct mg_connection *nc, struct mg__http_conn *hc) {
-  const struct mg_http_opts *o = opts_of(nc);
+  const struct mg_http_opts *o = mg__http_opts(nc);
   double now = mg_mgr_time(nc->mgr);
   if (hc->failed) {
     if (nc->send_mbuf.len == 0 &&

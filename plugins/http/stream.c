@@ -183,10 +183,6 @@ void mg_http_ext_resume(struct mg_connection *nc) {
   hc->need_more = 0; /* the next poll offers the buffer again */
 }
 
-int mg__http_streaming(const struct mg__http_conn *hc) {
-  return hc->hold != NULL && hc->hold->claimed && !hc->hold->body_ended;
-}
-
 /* Gives recv_mbuf_limit back once the claimed body stopped streaming. */
 static void restore_limit(struct mg_connection *nc, struct mg__http_hold *h) {
   if (!h->claimed) return;
