@@ -176,8 +176,33 @@ struct mg__http_hold {
 /* Serve options declared with mg_http_set_serve_opts() (stream.c). */
 struct mg__http_shared_opts;
 
+struct mg__http_conn;
+
+/* The calls that go up the layers (see README.md, "Layers"): a lower
+ * layer reaches the one above only through this table, which the top
+ * (plugin.c) fills and every http connection points at (hc->hooks). */
+struct mg__http_hooks {
+  /* receive path (recv.c) -> server requests (request.c) */
+  int (*request_head)(struct mg_connection *nc, struct mg__http_conn *hc,
+                      struct http_message *hm,
+                      const struct mg__http_frame *f, size_t n);
+  void (*request_whole)(struct mg_connection *nc, struct mg__http_conn *hc,
+                        struct http_message *hm, size_t head_len,
+                        size_t total);
+  int (*multipart_more)(struct mg_connection *nc, struct mg__http_conn *hc);
+  /* receive path (recv.c) -> client replies (client.c) */
+  int (*reply_head)(struct mg_connection *nc, struct mg__http_conn *hc,
+                    struct http_message *hm, const struct mg__http_frame *f,
+                    size_t n);
+  /* receive path (recv.c) -> held requests (stream.c) */
+  int (*held_body)(struct mg_connection *nc, struct mg__http_conn *hc);
+  /* file bodies (file_body.c) -> server requests (request.c) */
+  void (*response_done)(struct mg_connection *nc);
+};
+
 /* Per-connection (per-layer) state. */
 struct mg__http_conn {
+  const struct mg__http_hooks *hooks; /* calls up the layers */
   struct mg__http_endpoint *endpoints; /* own copy (listener or inherited) */
   struct mg__http_endpoint *cur_ep;    /* endpoint of the current request */
   double head_start;      /* when the current head started arriving, or 0 */
@@ -234,9 +259,6 @@ int mg__http_streaming(const struct mg__http_conn *hc);
 
 /* --- request.c (continued) --- */
 
-/* Continues processing the receive buffer (after a response finished). */
-void mg__http_resume(struct mg_connection *nc);
-
 /* The current response is complete: close or continue with the next. */
 void mg__http_response_done(struct mg_connection *nc);
 
@@ -244,11 +266,6 @@ void mg__http_response_done(struct mg_connection *nc);
 
 /* Parses and dispatches what recv_mbuf holds, message by message. */
 void mg__http_process(struct mg_connection *nc, struct mg__http_conn *hc);
-
-/* Re-parses the head of the message being decoded into hm and points its
- * body at the decoded bytes. */
-void mg__http_reparse(struct mg_connection *nc, struct mg__http_conn *hc,
-                      struct http_message *hm);
 
 /* --- request.c --- */
 
@@ -258,18 +275,15 @@ int mg__http_on_request(struct mg_connection *nc, struct mg__http_conn *hc,
                         struct http_message *hm,
                         const struct mg__http_frame *f, size_t n);
 
-/* Delivers MG_EV_HTTP_REQUEST for hm, whose head is head_len bytes at the
- * start of recv_mbuf (extensions may hold it meanwhile). */
-void mg__http_dispatch(struct mg_connection *nc, struct mg__http_conn *hc,
-                       struct http_message *hm, size_t head_len);
+/* Delivers MG_EV_HTTP_REQUEST for the whole request hm (head_len bytes
+ * of head at the start of recv_mbuf, total bytes in all), then drops it
+ * (unless an extension holds it). */
+void mg__http_deliver(struct mg_connection *nc, struct mg__http_conn *hc,
+                      struct http_message *hm, size_t head_len, size_t total);
 
 /* A whole request of total bytes was handled: drop it, keep-alive rules. */
 void mg__http_request_done(struct mg_connection *nc, struct mg__http_conn *hc,
                            size_t total);
-
-/* Answers code, then drains input and closes (no smuggling past it). */
-void mg__http_fail(struct mg_connection *nc, struct mg__http_conn *hc,
-                   int code);
 
 /* Feeds the streaming multipart parser. Returns 1 to go on, 0 to wait. */
 int mg__http_mp_continue(struct mg_connection *nc, struct mg__http_conn *hc);
@@ -279,9 +293,6 @@ void mg__http_mp_abort(struct mg_connection *nc, struct mg__http_conn *hc);
 
 /* Frees the multipart parser state. */
 void mg__http_mp_free(struct mg_connection *nc, struct mg__http_conn *hc);
-
-/* After an error response: drop input, close after a short linger. */
-void mg__http_linger(struct mg_connection *nc, struct mg__http_conn *hc);
 
 /* MG_EV_POLL work of a server connection: timeouts, lingering close. */
 void mg__http_server_poll(struct mg_connection *nc, struct mg__http_conn *hc);
@@ -308,6 +319,19 @@ void mg__http_serve_file_st(struct mg_connection *nc, struct http_message *hm,
 
 /* Standard reason phrase of a status code. */
 const char *mg__http_reason(int code);
+
+/* After an error response a server connection drains input this long at
+ * most before it closes. */
+#define MG__HTTP_LINGER_SECONDS 2.0
+
+/* Answers code, then drains input and closes (no smuggling past it). */
+void mg__http_fail(struct mg_connection *nc, struct mg__http_conn *hc,
+                   int code);
+
+/* Sends len bytes of the open file fd from offset as a response body:
+ * small ones at once, large ones streamed as the peer reads. Takes fd. */
+void mg__http_send_body(struct mg_connection *nc, int fd, int64_t offset,
+                        int64_t len);
 
 /* --- stream.c: requests held by extensions --- */
 

@@ -45,10 +45,21 @@ static struct mg__http_endpoint *copy_endpoints(
   return head;
 }
 
+/* The calls up the layers, for the layers below (see internal.h). */
+static const struct mg__http_hooks s_hooks = {
+    .request_head = mg__http_on_request,
+    .request_whole = mg__http_deliver,
+    .multipart_more = mg__http_mp_continue,
+    .reply_head = mg__http_on_reply,
+    .held_body = mg__http_stream_continue,
+    .response_done = mg__http_response_done,
+};
+
 static int http_attach(struct mg_connection *nc, struct mg_layer *layer,
                        const struct mg_layer *parent) {
   struct mg__http_conn *hc = (struct mg__http_conn *) layer->state;
   (void) nc;
+  hc->hooks = &s_hooks;
   hc->layer = layer;
   hc->last_io = mg_mgr_time(nc->mgr);
   if (parent != NULL) {
