@@ -153,7 +153,7 @@ void mg__http_cache_put(struct mg__http_mgr *m, const char *path,
 /* Drops every entry. */
 void mg__http_cache_free(struct mg__http_mgr *m);
 
-/* A request held by an extension (stream.c, mg_http_ext_hold()). */
+/* A request held by an extension (hold.c, mg_http_ext_hold()). */
 struct mg__http_hold {
   const struct mg_http_ext *ext; /* the holder */
   void *req;                /* its per-request state */
@@ -173,7 +173,7 @@ struct mg__http_hold {
   size_t redirect_len;      /* its length */
 };
 
-/* Serve options declared with mg_http_set_serve_opts() (stream.c). */
+/* Serve options declared with mg_http_set_serve_opts() (claim.c). */
 struct mg__http_shared_opts;
 
 struct mg__http_conn;
@@ -194,10 +194,14 @@ struct mg__http_hooks {
   int (*reply_head)(struct mg_connection *nc, struct mg__http_conn *hc,
                     struct http_message *hm, const struct mg__http_frame *f,
                     size_t n);
-  /* receive path (recv.c) -> held requests (stream.c) */
+  /* receive path (recv.c) -> held requests (hold.c) */
   int (*held_body)(struct mg_connection *nc, struct mg__http_conn *hc);
   /* file bodies (file_body.c) -> server requests (request.c) */
   void (*response_done)(struct mg_connection *nc);
+  /* server requests (request.c) -> claims (claim.c) */
+  int (*claim)(struct mg_connection *nc, struct mg__http_conn *hc,
+               struct http_message *hm, const struct mg__http_frame *f,
+               size_t n);
 };
 
 /* Per-connection (per-layer) state. */
@@ -333,13 +337,14 @@ void mg__http_fail(struct mg_connection *nc, struct mg__http_conn *hc,
 void mg__http_send_body(struct mg_connection *nc, int fd, int64_t offset,
                         int64_t len);
 
-/* --- stream.c: requests held by extensions --- */
+/* --- hold.c: requests held by extensions --- */
 
-/* Offers the request head of n bytes to the extensions' claim hooks.
- * Returns 1 if one took it (the head is then consumed), else 0. */
-int mg__http_try_claim(struct mg_connection *nc, struct mg__http_conn *hc,
-                       struct http_message *hm,
-                       const struct mg__http_frame *f, size_t n);
+/* The request just claimed (head of n bytes, framed as f) is held: its
+ * body streams to the holder; answer_continue answers Expect:
+ * 100-continue. Drops the head from recv_mbuf. */
+void mg__http_hold_body(struct mg_connection *nc, struct mg__http_conn *hc,
+                        const struct mg__http_frame *f, size_t n,
+                        int answer_continue);
 
 /* Feeds the claimed body to its holder. Returns 1 to go on, 0 to wait. */
 int mg__http_stream_continue(struct mg_connection *nc,
@@ -351,6 +356,14 @@ void mg__http_hold_pump(struct mg_connection *nc, struct mg__http_conn *hc);
 
 /* The connection or layer goes away: ends a hold with finish(aborted). */
 void mg__http_hold_abort(struct mg_connection *nc, struct mg__http_conn *hc);
+
+/* --- claim.c: declared serve options, claims --- */
+
+/* Offers the request head of n bytes to the extensions' claim hooks.
+ * Returns 1 if one took it (the head is then consumed), else 0. */
+int mg__http_try_claim(struct mg_connection *nc, struct mg__http_conn *hc,
+                       struct http_message *hm,
+                       const struct mg__http_frame *f, size_t n);
 
 /* Another reference to declared serve options s (NULL stays NULL). */
 struct mg__http_shared_opts *mg__http_serve_opts_ref(

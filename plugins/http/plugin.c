@@ -53,6 +53,7 @@ static const struct mg__http_hooks s_hooks = {
     .reply_head = mg__http_on_reply,
     .held_body = mg__http_stream_continue,
     .response_done = mg__http_response_done,
+    .claim = mg__http_try_claim,
 };
 
 static int http_attach(struct mg_connection *nc, struct mg_layer *layer,

@@ -74,7 +74,7 @@ int mg__http_on_request(struct mg_connection *nc, struct mg__http_conn *hc,
     }
     if (run_upgrade_hooks(nc, hc, hm)) return 0;
     if (hc->layer->dead) return 0;
-    if (mg__http_try_claim(nc, hc, hm, f, n)) return !hc->layer->dead;
+    if (hc->hooks->claim(nc, hc, hm, f, n)) return !hc->layer->dead;
   }
   if (hc->layer->dead) return 0;
   if (f->chunked) {
