@@ -1,4 +1,9 @@
-/* Private to plugins/http: shared between its files, not a public API. */
+/*
+ * Private to plugins/http: shared between its files, not a public API.
+ * Grouped by layer, bottom first (README.md, "Layers"): a file calls only
+ * into files of its own layer below it or of lower layers; a lower layer
+ * reaches up only through struct mg__http_hooks.
+ */
 #ifndef MG_PLUGINS_HTTP_INTERNAL_H
 #define MG_PLUGINS_HTTP_INTERNAL_H
 
@@ -11,6 +16,8 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* ===== Layer 0: pure parsers (no connection, no state) ===== */
 
 /* --- parser.c --- */
 
@@ -102,7 +109,7 @@ int mg__mp_in_part(const struct mg__mp *p);
 void mg__mp_disposition(struct mg_str v, char *var, size_t var_len,
                         char *file, size_t file_len);
 
-/* --- plugin.c: connection state --- */
+/* ===== Layer 1: state (state.c) ===== */
 
 /* A registered endpoint (mg_register_http_endpoint). */
 struct mg__http_endpoint {
@@ -141,17 +148,6 @@ struct mg__http_mgr {
   int num_exts;                                   /* used entries */
   struct mg__http_cached cache[MG_HTTP_FILE_CACHE_SLOTS + 1]; /* files */
 };
-
-/* --- cache.c --- */
-
-/* The cached contents of path if they match st, else NULL. */
-const char *mg__http_cache_get(struct mg__http_mgr *m, const char *path,
-                               const cs_stat_t *st);
-/* Remembers st->st_size bytes of data as path's contents for st. */
-void mg__http_cache_put(struct mg__http_mgr *m, const char *path,
-                        const cs_stat_t *st, const char *data);
-/* Drops every entry. */
-void mg__http_cache_free(struct mg__http_mgr *m);
 
 /* A request held by an extension (hold.c, mg_http_ext_hold()). */
 struct mg__http_hold {
@@ -244,8 +240,6 @@ struct mg__http_conn {
   struct mg__http_shared_opts *serve_opts; /* declared, or NULL */
 };
 
-/* --- state.c: the plugin's state --- */
-
 /* The HTTP state of nc, or NULL when it has no http layer. */
 struct mg__http_conn *mg__http_conn(struct mg_connection *nc);
 
@@ -261,17 +255,39 @@ int mg__http_is_server(const struct mg_connection *nc);
 /* Non-zero while a claimed body is still being read. */
 int mg__http_streaming(const struct mg__http_conn *hc);
 
-/* --- request.c (continued) --- */
+/* ===== Layer 2: framing ===== */
 
-/* The current response is complete: close or continue with the next. */
-void mg__http_response_done(struct mg_connection *nc);
+/* --- response.c: status lines, heads, errors --- */
+
+/* Standard reason phrase of a status code. */
+const char *mg__http_reason(int code);
+
+/* After an error response a server connection drains input this long at
+ * most before it closes. */
+#define MG__HTTP_LINGER_SECONDS 2.0
+
+/* Answers code, then drains input and closes (no smuggling past it). */
+void mg__http_fail(struct mg_connection *nc, struct mg__http_conn *hc,
+                   int code);
+
+/* --- file_body.c: file bytes as a body --- */
+
+/* Sends len bytes of the open file fd from offset as a response body:
+ * small ones at once, large ones streamed as the peer reads. Takes fd. */
+void mg__http_send_body(struct mg_connection *nc, int fd, int64_t offset,
+                        int64_t len);
+
+/* Sends file bytes as the peer reads (called on SEND and POLL). */
+void mg__http_pump_file(struct mg_connection *nc, struct mg__http_conn *hc);
 
 /* --- recv.c: the receive path shared by server and client --- */
 
 /* Parses and dispatches what recv_mbuf holds, message by message. */
 void mg__http_process(struct mg_connection *nc, struct mg__http_conn *hc);
 
-/* --- request.c --- */
+/* ===== Layer 3: request and reply life cycles ===== */
+
+/* --- request.c: server connections --- */
 
 /* A request head of n bytes is in recv_mbuf. Returns 1 to go on with the
  * buffer, 0 to stop (incomplete, busy, taken or failed). */
@@ -301,7 +317,10 @@ void mg__http_mp_free(struct mg_connection *nc, struct mg__http_conn *hc);
 /* MG_EV_POLL work of a server connection: timeouts, lingering close. */
 void mg__http_server_poll(struct mg_connection *nc, struct mg__http_conn *hc);
 
-/* --- client.c --- */
+/* The current response is complete: close or continue with the next. */
+void mg__http_response_done(struct mg_connection *nc);
+
+/* --- client.c: replies --- */
 
 /* A reply head of n bytes is in recv_mbuf. Returns as on_request. */
 int mg__http_on_reply(struct mg_connection *nc, struct mg__http_conn *hc,
@@ -310,32 +329,6 @@ int mg__http_on_reply(struct mg_connection *nc, struct mg__http_conn *hc,
 
 /* The connection closes: deliver a reply whose body ran until the close. */
 void mg__http_client_close(struct mg_connection *nc, struct mg__http_conn *hc);
-
-/* --- docroot.c / file.c --- */
-
-/* Sends file bytes as the peer reads (called on SEND and POLL). */
-void mg__http_pump_file(struct mg_connection *nc, struct mg__http_conn *hc);
-
-/* mg_http_serve_file() for a path already stat()ed into st. */
-void mg__http_serve_file_st(struct mg_connection *nc, struct http_message *hm,
-                            const char *path, const cs_stat_t *st,
-                            struct mg_str mime_type, struct mg_str extra);
-
-/* Standard reason phrase of a status code. */
-const char *mg__http_reason(int code);
-
-/* After an error response a server connection drains input this long at
- * most before it closes. */
-#define MG__HTTP_LINGER_SECONDS 2.0
-
-/* Answers code, then drains input and closes (no smuggling past it). */
-void mg__http_fail(struct mg_connection *nc, struct mg__http_conn *hc,
-                   int code);
-
-/* Sends len bytes of the open file fd from offset as a response body:
- * small ones at once, large ones streamed as the peer reads. Takes fd. */
-void mg__http_send_body(struct mg_connection *nc, int fd, int64_t offset,
-                        int64_t len);
 
 /* --- hold.c: requests held by extensions --- */
 
@@ -357,35 +350,18 @@ void mg__http_hold_pump(struct mg_connection *nc, struct mg__http_conn *hc);
 /* The connection or layer goes away: ends a hold with finish(aborted). */
 void mg__http_hold_abort(struct mg_connection *nc, struct mg__http_conn *hc);
 
-/* --- claim.c: declared serve options, claims --- */
+/* ===== Layer 4: features ===== */
 
-/* Offers the request head of n bytes to the extensions' claim hooks.
- * Returns 1 if one took it (the head is then consumed), else 0. */
-int mg__http_try_claim(struct mg_connection *nc, struct mg__http_conn *hc,
-                       struct http_message *hm,
-                       const struct mg__http_frame *f, size_t n);
+/* --- cache.c --- */
 
-/* Another reference to declared serve options s (NULL stays NULL). */
-struct mg__http_shared_opts *mg__http_serve_opts_ref(
-    struct mg__http_shared_opts *s);
-
-/* Drops hc's reference to its declared serve options. */
-void mg__http_serve_opts_free(struct mg__http_conn *hc);
-
-/* --- docroot.c --- */
-
-/* Maps hm as mg_serve_http() would, without answering: 0 and the path
- * (with *st and *exists) when it maps plainly to the file system, -1 when
- * mg_serve_http() would answer itself (ACL, rewrite to a redirect or a
- * proxy, bad path, unauthorized). */
-int mg__http_map_quiet(struct mg_connection *nc, struct http_message *hm,
-                       const struct mg_serve_http_opts *o, char *path,
-                       size_t path_len, cs_stat_t *st, int *exists);
-
-/* --- proxy.c --- */
-
-/* nc is closing: detach its reverse proxy partner. */
-void mg__http_proxy_unlink(struct mg_connection *nc, struct mg__http_conn *hc);
+/* The cached contents of path if they match st, else NULL. */
+const char *mg__http_cache_get(struct mg__http_mgr *m, const char *path,
+                               const cs_stat_t *st);
+/* Remembers st->st_size bytes of data as path's contents for st. */
+void mg__http_cache_put(struct mg__http_mgr *m, const char *path,
+                        const cs_stat_t *st, const char *data);
+/* Drops every entry. */
+void mg__http_cache_free(struct mg__http_mgr *m);
 
 /* --- auth.c --- */
 
@@ -401,6 +377,45 @@ int mg__http_check_digest_auth_at(struct http_message *hm,
 int mg__http_is_authorized_at(struct http_message *hm, struct mg_str path,
                               const char *domain, const char *passwords_file,
                               int flags, double now);
+
+/* --- proxy.c --- */
+
+/* nc is closing: detach its reverse proxy partner. */
+void mg__http_proxy_unlink(struct mg_connection *nc, struct mg__http_conn *hc);
+
+/* --- file.c: one file --- */
+
+/* mg_http_serve_file() for a path already stat()ed into st. */
+void mg__http_serve_file_st(struct mg_connection *nc, struct http_message *hm,
+                            const char *path, const cs_stat_t *st,
+                            struct mg_str mime_type, struct mg_str extra);
+
+/* --- docroot.c: mg_serve_http() --- */
+
+/* Maps hm as mg_serve_http() would, without answering: 0 and the path
+ * (with *st and *exists) when it maps plainly to the file system, -1 when
+ * mg_serve_http() would answer itself (ACL, rewrite to a redirect or a
+ * proxy, bad path, unauthorized). */
+int mg__http_map_quiet(struct mg_connection *nc, struct http_message *hm,
+                       const struct mg_serve_http_opts *o, char *path,
+                       size_t path_len, cs_stat_t *st, int *exists);
+
+/* --- claim.c: declared serve options, claims --- */
+
+/* Offers the request head of n bytes to the extensions' claim hooks.
+ * Returns 1 if one took it (the head is then consumed), else 0. */
+int mg__http_try_claim(struct mg_connection *nc, struct mg__http_conn *hc,
+                       struct http_message *hm,
+                       const struct mg__http_frame *f, size_t n);
+
+/* Another reference to declared serve options s (NULL stays NULL). */
+struct mg__http_shared_opts *mg__http_serve_opts_ref(
+    struct mg__http_shared_opts *s);
+
+/* Drops hc's reference to its declared serve options. */
+void mg__http_serve_opts_free(struct mg__http_conn *hc);
+
+/* ===== Layer 5: plugin.c (descriptor, options; declared in http_ext.h) ===== */
 
 #ifdef __cplusplus
 }
