@@ -16,7 +16,7 @@ static long read_ahead(struct mg_connection *nc, struct mg__http_conn *hc,
   ssize_t n;
   if (m->size - m->len < want) mbuf_resize(m, m->len + want);
   if (m->size - m->len < want) return -1;
-  n = pread(hc->file_fd - 1, m->buf + m->len, want, (off_t) hc->file_off);
+  n = pread(hc->file_fd, m->buf + m->len, want, (off_t) hc->file_off);
   if (n <= 0) return -1;
   m->len += (size_t) n;
   hc->file_off += n;
@@ -29,14 +29,14 @@ void mg__http_pump_file(struct mg_connection *nc, struct mg__http_conn *hc) {
   /* A body that waited for an earlier one to leave the core: the core
    * sends the rest. (Called from MG_EV_SEND and MG_EV_POLL here; in the
    * request handler mg__http_send_body() tried this already.) */
-  if (hc->file_fd > 0 && hc->file_left > 0 &&
-      mg__send_fd(nc, hc->file_fd - 1, hc->file_off, hc->file_left) == 0) {
-    hc->file_fd = 0;
+  if (hc->file_fd >= 0 && hc->file_left > 0 &&
+      mg__send_fd(nc, hc->file_fd, hc->file_off, hc->file_left) == 0) {
+    hc->file_fd = -1;
     hc->file_left = 0;
     hc->hooks->response_done(nc);
     return;
   }
-  for (i = 0; i < 16 && hc->file_fd > 0 && hc->file_left > 0 &&
+  for (i = 0; i < 16 && hc->file_fd >= 0 && hc->file_left > 0 &&
               nc->send_mbuf.len < MG_MAX_HTTP_SEND_MBUF;
        i++) {
     size_t want = MG_MAX_HTTP_SEND_MBUF - nc->send_mbuf.len;
@@ -46,10 +46,10 @@ void mg__http_pump_file(struct mg_connection *nc, struct mg__http_conn *hc) {
       break;
     }
   }
-  if (hc->file_fd > 0 && (hc->file_left <= 0 ||
-                          (nc->flags & MG_F_CLOSE_IMMEDIATELY))) {
-    close(hc->file_fd - 1);
-    hc->file_fd = 0;
+  if (hc->file_fd >= 0 && (hc->file_left <= 0 ||
+                           (nc->flags & MG_F_CLOSE_IMMEDIATELY))) {
+    close(hc->file_fd);
+    hc->file_fd = -1;
     hc->hooks->response_done(nc);
   }
 }
@@ -77,18 +77,18 @@ void mg__http_send_body(struct mg_connection *nc, int fd, int64_t offset,
   /* Large bodies go to the core (sendfile() where it can), which keeps
    * them in order with what follows: like a small body, the response is
    * complete as far as HTTP is concerned. */
-  if (len > SMALL_FILE && hc != NULL && hc->file_fd == 0 &&
+  if (len > SMALL_FILE && hc != NULL && hc->file_fd < 0 &&
       mg__send_fd(nc, fd, offset, len) == 0) {
     return;
   }
-  if (len <= SMALL_FILE || hc == NULL || hc->file_fd > 0) {
+  if (len <= SMALL_FILE || hc == NULL || hc->file_fd >= 0) {
     if (len > 0 && send_small(nc, fd, offset, (size_t) len) != 0) {
       nc->flags |= MG_F_CLOSE_IMMEDIATELY; /* the file shrank: cannot fix */
     }
     close(fd);
     return;
   }
-  hc->file_fd = fd + 1;
+  hc->file_fd = fd;
   hc->file_off = offset;
   hc->file_left = len;
   hc->busy = 1;

@@ -246,7 +246,7 @@ int mg__http_stream_continue(struct mg_connection *nc,
 
 /* Non-zero if the response may grow now. */
 static int has_room(struct mg_connection *nc, struct mg__http_conn *hc) {
-  return nc->send_mbuf.len < MG_HTTP_PRODUCE_LOW && hc->file_fd == 0 &&
+  return nc->send_mbuf.len < MG_HTTP_PRODUCE_LOW && hc->file_fd < 0 &&
          mg__send_fd_pending(nc) == 0 &&
          !(nc->flags & MG_F_CLOSE_IMMEDIATELY);
 }

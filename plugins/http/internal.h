@@ -216,7 +216,7 @@ struct mg__http_conn {
   int64_t mp_left;        /* body bytes of the multipart request left */
   struct mg_http_multipart_part part; /* passed with PART events */
   size_t saved_limit;     /* recv_mbuf_limit before streaming */
-  int file_fd;            /* file being streamed: its fd + 1, or 0 */
+  int file_fd;            /* file being streamed, or -1 (set in attach) */
   int64_t file_off;       /* its next offset */
   int64_t file_left;      /* its bytes still to send */
   int busy;               /* a response is in progress */

@@ -61,6 +61,7 @@ static int http_attach(struct mg_connection *nc, struct mg_layer *layer,
   struct mg__http_conn *hc = (struct mg__http_conn *) layer->state;
   (void) nc;
   hc->hooks = &s_hooks;
+  hc->file_fd = -1;
   hc->layer = layer;
   hc->last_io = mg_mgr_time(nc->mgr);
   if (parent != NULL) {
@@ -80,8 +81,8 @@ static void http_detach(struct mg_connection *nc, struct mg_layer *layer) {
     MG_FREE(e);
   }
   hc->cur_ep = NULL;
-  if (hc->file_fd > 0) close(hc->file_fd - 1);
-  hc->file_fd = 0;
+  if (hc->file_fd >= 0) close(hc->file_fd);
+  hc->file_fd = -1;
   mg__http_mp_free(nc, hc);
   mg__http_proxy_unlink(nc, hc);
   mg__http_hold_abort(nc, hc);
@@ -95,7 +96,7 @@ static void on_close(struct mg_connection *nc, struct mg__http_conn *hc) {
 
 static void on_poll(struct mg_connection *nc, struct mg__http_conn *hc) {
   if (nc->flags & MG_F_LISTENING) return;
-  if (hc->file_fd > 0) mg__http_pump_file(nc, hc);
+  if (hc->file_fd >= 0) mg__http_pump_file(nc, hc);
   if (mg__http_is_server(nc)) mg__http_server_poll(nc, hc);
   if (!hc->layer->dead && nc->recv_mbuf.len > 0 && !hc->need_more) {
     mg__http_process(nc, hc);
@@ -129,7 +130,7 @@ static void http_event(struct mg_connection *nc, struct mg_layer *layer,
       break;
     case MG_EV_SEND:
       hc->last_io = mg_mgr_time(nc->mgr);
-      if (hc->file_fd > 0) mg__http_pump_file(nc, hc);
+      if (hc->file_fd >= 0) mg__http_pump_file(nc, hc);
       mg__http_hold_pump(nc, hc);
       break;
     case MG_EV_POLL:
