@@ -123,10 +123,15 @@ struct mg__ws_mgr {
   size_t pool_left;               /* unused bytes at the end of pool */
 };
 
+/* --- state.c: per-manager state, randomness --- */
+
+/* The plugin's per-manager state. */
 struct mg__ws_mgr *mg__ws_mgr(struct mg_mgr *mgr);
 
 /* Fills out with n random bytes (kernel randomness, pooled). */
 void mg__ws_random(struct mg_mgr *mgr, unsigned char *out, size_t n);
+
+/* --- conn.c: an open connection --- */
 
 /* The handshake is done on nc (layer l): frames flow from now on; any
  * bytes in recv_mbuf are processed. */
