@@ -4,7 +4,7 @@
  */
 #include "plugins/http/internal.h"
 
-static void set_defaults(struct mg_http_opts *o) {
+static void http_opts_defaults(struct mg_http_opts *o) {
   o->max_request_head = MG_MAX_HTTP_REQUEST_SIZE;
   o->max_body_size = 8 * 1024 * 1024;
   o->header_timeout = 30;
@@ -20,7 +20,7 @@ static void http_free(struct mg_mgr *mgr, void *state) {
 static int http_init(struct mg_mgr *mgr, void *state) {
   struct mg__http_mgr *m = (struct mg__http_mgr *) state;
   (void) mgr;
-  set_defaults(&m->opts);
+  http_opts_defaults(&m->opts);
   return 0;
 }
 
@@ -161,7 +161,7 @@ struct mg_http_opts mg_http_get_options(struct mg_mgr *mgr) {
   struct mg_http_opts o;
   if (m != NULL) return m->opts;
   memset(&o, 0, sizeof(o));
-  set_defaults(&o);
+  http_opts_defaults(&o);
   return o;
 }
 
@@ -169,7 +169,7 @@ int mg_http_set_options(struct mg_mgr *mgr, const struct mg_http_opts *opts) {
   struct mg__http_mgr *m = mg__http_mgr(mgr);
   struct mg_http_opts d;
   if (m == NULL || opts == NULL) return -1;
-  set_defaults(&d);
+  http_opts_defaults(&d);
   m->opts = *opts;
   if (opts->max_request_head == 0) m->opts.max_request_head = d.max_request_head;
   if (opts->max_body_size == 0) m->opts.max_body_size = d.max_body_size;

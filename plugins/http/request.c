@@ -104,8 +104,8 @@ int mg__http_on_request(struct mg_connection *nc, struct mg__http_conn *hc,
 
 /* Delivers MG_EV_HTTP_REQUEST for hm, whose head is head_len bytes at the
  * start of recv_mbuf (extensions may hold it meanwhile). */
-static void dispatch(struct mg_connection *nc, struct mg__http_conn *hc,
-                     struct http_message *hm, size_t head_len) {
+static void emit_request(struct mg_connection *nc, struct mg__http_conn *hc,
+                         struct http_message *hm, size_t head_len) {
   hc->cur_head_len = head_len;
   hc->dispatching = 1;
   mg_http_ext_emit(nc, hc->layer, MG_EV_HTTP_REQUEST, hm);
@@ -114,7 +114,7 @@ static void dispatch(struct mg_connection *nc, struct mg__http_conn *hc,
 
 void mg__http_deliver(struct mg_connection *nc, struct mg__http_conn *hc,
                       struct http_message *hm, size_t head_len, size_t total) {
-  dispatch(nc, hc, hm, head_len);
+  emit_request(nc, hc, hm, head_len);
   if (!hc->layer->dead) mg__http_request_done(nc, hc, total);
 }
 

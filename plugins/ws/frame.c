@@ -132,7 +132,7 @@ size_t mg__ws_header(unsigned char *out, int op_and_flags, uint64_t len,
   return h;
 }
 
-static void fail(struct mg__ws_item *it, int status) {
+static void set_failure(struct mg__ws_item *it, int status) {
   it->kind = MG__WS_FAIL;
   it->status = status;
 }
@@ -191,7 +191,7 @@ void mg__ws_decode(struct mg__ws_decoder *d, unsigned char *buf, size_t *len,
     unsigned char *payload, op;
     int n = mg__ws_parse_header(buf + start, avail, &f), status;
     if (n < 0) {
-      fail(it, MG__WS_CLOSE_PROTOCOL_ERROR);
+      set_failure(it, MG__WS_CLOSE_PROTOCOL_ERROR);
       return;
     }
     if (n == 0) {
@@ -199,7 +199,7 @@ void mg__ws_decode(struct mg__ws_decoder *d, unsigned char *buf, size_t *len,
       return;
     }
     if ((status = check_frame(d, &f)) != 0) {
-      fail(it, status);
+      set_failure(it, status);
       return;
     }
     h = (size_t) n;
@@ -212,7 +212,7 @@ void mg__ws_decode(struct mg__ws_decoder *d, unsigned char *buf, size_t *len,
     if (f.masked) mg__ws_mask(payload, plen, f.mask);
     if (f.opcode & 8) {
       if (f.opcode == WEBSOCKET_OP_CLOSE && (status = check_close(payload, plen)) != 0) {
-        fail(it, status);
+        set_failure(it, status);
         return;
       }
       it->kind = MG__WS_CONTROL;
@@ -233,7 +233,7 @@ void mg__ws_decode(struct mg__ws_decoder *d, unsigned char *buf, size_t *len,
     op = d->op;
     if (op == WEBSOCKET_OP_TEXT &&
         (mg__utf8_feed(&d->utf8, payload, plen) != 0 || (f.fin && d->utf8 != 0))) {
-      fail(it, MG__WS_CLOSE_INVALID_DATA);
+      set_failure(it, MG__WS_CLOSE_INVALID_DATA);
       return;
     }
     d->in_msg = !f.fin;
