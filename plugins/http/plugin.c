@@ -1,6 +1,8 @@
 /*
- * The http plugin: its descriptor, per-manager options, the layer's
- * attach/detach/event callbacks, endpoints and the extension registry.
+ * The http plugin, the top layer of the package: its descriptor,
+ * per-manager options, the layer's attach/detach/event callbacks, the
+ * hooks table the layers below call up through, endpoints and the
+ * extension registry.
  */
 #include "plugins/http/internal.h"
 
