@@ -415,7 +415,7 @@ struct mg__http_shared_opts *mg__http_serve_opts_ref(
 /* Drops hc's reference to its declared serve options. */
 void mg__http_serve_opts_free(struct mg__http_conn *hc);
 
-/* ===== Layer 5: plugin.c (descriptor, options; declared in http_ext.h) ===== */
+/* ===== Layer 5: plugin.c (descriptor, options, hooks table) ===== */
 
 #ifdef __cplusplus
 }

@@ -85,7 +85,8 @@ int mg__http_on_request(struct mg_connection *nc, struct mg__http_conn *hc,
     maybe_continue(nc, hc, f);
     return 1;
   }
-  if (f->length > 0 && mg__http_opts(nc)->streaming_multipart && is_multipart(hm)) {
+  if (f->length > 0 && mg__http_opts(nc)->streaming_multipart &&
+      is_multipart(hm)) {
     return start_multipart(nc, hc, hm, f, n);
   }
   if ((uint64_t) f->length > mg__http_opts(nc)->max_body_size) {
