@@ -1,9 +1,8 @@
-/* Client side: mg_connect_http() and the handling of replies. */
+/*
+ * Client side: the handling of replies, client URLs (mg_connect_http()
+ * and ws's mg_connect_ws() share them) and mg_connect_http().
+ */
 #include "plugins/http/internal.h"
-
-static void set_error(struct mg_connect_opts *o, const char *msg) {
-  if (o->error_string != NULL) *o->error_string = msg;
-}
 
 /* Runs the extensions' reply hooks. Returns 1 if one took nc. */
 static int run_reply_hooks(struct mg_connection *nc, struct mg__http_conn *hc,
@@ -59,38 +58,104 @@ void mg__http_client_close(struct mg_connection *nc,
   }
 }
 
-/* Builds "tcp://host:port" (or "mem://host") for mg_connect_opt(). */
-static int connect_address(struct mg_str scheme, struct mg_str host,
-                           unsigned int port, char *buf, size_t len) {
-  int is_v6 = mg_strchr(host, ':') != NULL;
-  if (mg_vcmp(&scheme, "mem") == 0) {
-    return snprintf(buf, len, "mem://%.*s", (int) host.len, host.p);
-  }
-  return snprintf(buf, len, "tcp://%s%.*s%s:%u", is_v6 ? "[" : "",
-                  (int) host.len, host.p, is_v6 ? "]" : "", port);
+/* --- Client URLs (shared with ws through http_ext.h) --- */
+
+static void connect_error(struct mg_connect_opts *o, const char *msg) {
+  if (o->error_string != NULL) *o->error_string = msg;
 }
 
-/* Appends the request line and headers for url's parts to nc. */
-static void write_request(struct mg_connection *nc, struct mg_str host,
-                          unsigned int port, int explicit_port,
-                          struct mg_str path, struct mg_str query,
-                          struct mg_str user_info, const char *extra_headers,
-                          const char *post_data) {
-  int is_v6 = mg_strchr(host, ':') != NULL;
-  mg_printf(nc, "%s %.*s%s%.*s HTTP/1.1\r\nHost: %s%.*s%s",
-            post_data != NULL ? "POST" : "GET", (int) path.len,
-            path.len > 0 ? path.p : "/", query.len > 0 ? "?" : "",
-            (int) query.len, query.p != NULL ? query.p : "", is_v6 ? "[" : "",
-            (int) host.len, host.p, is_v6 ? "]" : "");
-  if (explicit_port) mg_printf(nc, ":%u", port);
+/* Non-zero if the comma-separated list names scheme (case-insensitive). */
+static int scheme_listed(struct mg_str scheme, const char *list) {
+  while (list != NULL && *list != '\0') {
+    const char *comma = strchr(list, ',');
+    size_t n = comma != NULL ? (size_t) (comma - list) : strlen(list);
+    struct mg_str name = mg_mk_str_n(list, n);
+    if (mg_strcasecmp(scheme, name) == 0) return 1;
+    list = comma != NULL ? comma + 1 : NULL;
+  }
+  return 0;
+}
+
+/* Non-zero if the URL names a port after host (a slice of the URL). */
+static int url_names_port(struct mg_str host) {
+  return host.p[host.len] == ':' ||
+         (host.p[host.len] == ']' && host.p[host.len + 1] == ':');
+}
+
+/* Writes the mg_connect_opt() address and the Host header value of u. */
+static void format_url_target(struct mg_http_ext_url *u, struct mg_str scheme) {
+  int is_v6 = mg_strchr(u->host, ':') != NULL;
+  const char *lb = is_v6 ? "[" : "", *rb = is_v6 ? "]" : "";
+  if (mg_vcmp(&scheme, "mem") == 0) {
+    snprintf(u->address, sizeof(u->address), "mem://%.*s", (int) u->host.len,
+             u->host.p);
+  } else {
+    snprintf(u->address, sizeof(u->address), "tcp://%s%.*s%s:%u", lb,
+             (int) u->host.len, u->host.p, rb, u->port);
+  }
+  if (url_names_port(u->host)) {
+    snprintf(u->host_header, sizeof(u->host_header), "%s%.*s%s:%u", lb,
+             (int) u->host.len, u->host.p, rb, u->port);
+  } else {
+    snprintf(u->host_header, sizeof(u->host_header), "%s%.*s%s", lb,
+             (int) u->host.len, u->host.p, rb);
+  }
+}
+
+int mg_http_ext_client_url(const char *url,
+                           const struct mg_http_ext_schemes *schemes,
+                           struct mg_connect_opts *opts,
+                           struct mg_http_ext_url *u) {
+  struct mg_str scheme, fragment;
+  int mem, tls;
+  memset(u, 0, sizeof(*u));
+  if (url == NULL ||
+      mg_parse_uri(mg_mk_str(url), &scheme, &u->user_info, &u->host, &u->port,
+                   &u->path, &u->query, &fragment) != 0 ||
+      u->host.len == 0 || u->host.len > 255) {
+    connect_error(opts, "invalid URL");
+    return -1;
+  }
+  mem = mg_vcmp(&scheme, "mem") == 0;
+  tls = !mem && scheme_listed(scheme, schemes->tls);
+  if (tls) {
+#if MG_ENABLE_SSL
+    /* With no CA given, the server is verified against the system bundle
+     * rather than trusted blindly (mg/net.h). */
+    opts->flags |= MG_F_SSL;
+    if (opts->ssl_ca_cert == NULL) opts->ssl_ca_cert = MG_SSL_SYSTEM_CA_FILE;
+#else
+    connect_error(opts, schemes->no_tls);
+    return -1;
+#endif
+  } else if (!mem && scheme.len > 0 && !scheme_listed(scheme, schemes->plain)) {
+    connect_error(opts, "unsupported URL scheme");
+    return -1;
+  }
+  if (u->port == 0) u->port = tls ? 443 : 80;
+  format_url_target(u, scheme);
+  return 0;
+}
+
+/* --- mg_connect_http() --- */
+
+/* Appends the request line and headers for url u to nc. */
+static void write_request(struct mg_connection *nc,
+                          const struct mg_http_ext_url *u,
+                          const char *extra_headers, const char *post_data) {
+  mg_printf(nc, "%s %.*s%s%.*s HTTP/1.1\r\nHost: %s",
+            post_data != NULL ? "POST" : "GET", (int) u->path.len,
+            u->path.len > 0 ? u->path.p : "/", u->query.len > 0 ? "?" : "",
+            (int) u->query.len, u->query.p != NULL ? u->query.p : "",
+            u->host_header);
   mg_printf(nc, "%s", "\r\nConnection: close\r\n");
   if (post_data != NULL) {
     mg_printf(nc, "Content-Length: %lu\r\n", (unsigned long) strlen(post_data));
   }
-  if (user_info.len > 0) {
+  if (u->user_info.len > 0) {
     struct mbuf auth;
     mbuf_init(&auth, 0);
-    mg_basic_auth_header(user_info, mg_mk_str_n(NULL, 0), &auth);
+    mg_basic_auth_header(u->user_info, mg_mk_str_n(NULL, 0), &auth);
     mg_send(nc, auth.buf, (int) auth.len);
     mbuf_free(&auth);
   }
@@ -98,51 +163,19 @@ static void write_request(struct mg_connection *nc, struct mg_str host,
             post_data != NULL ? post_data : "");
 }
 
-/* Non-zero if the URL names a port after host (a slice of the URL). */
-static int has_port(struct mg_str host) {
-  return host.p[host.len] == ':' ||
-         (host.p[host.len] == ']' && host.p[host.len + 1] == ':');
-}
-
 struct mg_connection *mg_connect_http_opt(
     struct mg_mgr *mgr, MG_CB(mg_event_handler_t ev_handler, void *user_data),
     struct mg_connect_opts opts, const char *url, const char *extra_headers,
     const char *post_data) {
-  struct mg_str scheme, user_info, host, path, query, fragment;
-  unsigned int port = 0;
-  char addr[300];
+  static const struct mg_http_ext_schemes k_schemes = {
+      "http", "https", "https:// needs TLS, which this build does not have"};
+  struct mg_http_ext_url u;
   struct mg_connection *nc;
-  int tls = 0;
-  if (url == NULL ||
-      mg_parse_uri(mg_mk_str(url), &scheme, &user_info, &host, &port, &path,
-                   &query, &fragment) != 0 ||
-      host.len == 0 || host.len > 255) {
-    set_error(&opts, "invalid URL");
-    return NULL;
-  }
-  if (mg_vcasecmp(&scheme, "https") == 0) {
-#if MG_ENABLE_SSL
-    /* TLS; with no CA given, the server is verified against the system
-     * bundle rather than trusted blindly (mg/net.h). */
-    tls = 1;
-    opts.flags |= MG_F_SSL;
-    if (opts.ssl_ca_cert == NULL) opts.ssl_ca_cert = MG_SSL_SYSTEM_CA_FILE;
-#else
-    set_error(&opts, "https:// needs TLS, which this build does not have");
-    return NULL;
-#endif
-  } else if (scheme.len > 0 && mg_vcasecmp(&scheme, "http") != 0 &&
-             mg_vcmp(&scheme, "mem") != 0) {
-    set_error(&opts, "unsupported URL scheme");
-    return NULL;
-  }
-  if (port == 0) port = tls ? 443 : 80;
-  connect_address(scheme, host, port, addr, sizeof(addr));
-  nc = mg_connect_opt(mgr, addr, MG_CB(ev_handler, user_data), opts);
+  if (mg_http_ext_client_url(url, &k_schemes, &opts, &u) != 0) return NULL;
+  nc = mg_connect_opt(mgr, u.address, MG_CB(ev_handler, user_data), opts);
   if (nc == NULL) return NULL;
   mg_set_protocol_http_websocket(nc);
-  write_request(nc, host, port, has_port(host), path, query, user_info,
-                extra_headers, post_data);
+  write_request(nc, &u, extra_headers, post_data);
   return nc;
 }
 

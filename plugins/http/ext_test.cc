@@ -145,3 +145,89 @@ TEST_F(ExtTest, RegistrationRules) {
 }
 
 }  // namespace
+
+namespace {
+
+// mg_http_ext_client_url(): the URL parser mg_connect_http() and
+// mg_connect_ws() share.
+const struct mg_http_ext_schemes kHttpSchemes = {"http", "https", "no TLS (http)"};
+const struct mg_http_ext_schemes kWsSchemes = {"ws,http", "wss,https", "no TLS (ws)"};
+
+struct UrlCase {
+  const char *url;
+  const struct mg_http_ext_schemes *schemes;
+  const char *address;      // nullptr: refused
+  const char *host_header;  // or the error string when refused
+  const char *path;
+  const char *query;
+  const char *user_info;
+};
+
+const UrlCase kUrlCases[] = {
+    {"http://example.com/a?b=1", &kHttpSchemes, "tcp://example.com:80", "example.com", "/a", "b=1", ""},
+    {"HTTP://example.com", &kHttpSchemes, "tcp://example.com:80", "example.com", "", "", ""},
+    {"example.com/x", &kHttpSchemes, "tcp://example.com:80", "example.com", "/x", "", ""},
+    {"http://h:8080/", &kHttpSchemes, "tcp://h:8080", "h:8080", "/", "", ""},
+    {"http://[::1]/", &kHttpSchemes, "tcp://[::1]:80", "[::1]", "/", "", ""},
+    {"http://[::1]:81/", &kHttpSchemes, "tcp://[::1]:81", "[::1]:81", "/", "", ""},
+    {"http://u:p@h/", &kHttpSchemes, "tcp://h:80", "h", "/", "", "u:p"},
+    {"mem://srv/x", &kHttpSchemes, "mem://srv", "srv", "/x", "", ""},
+    {"mem://srv/x", &kWsSchemes, "mem://srv", "srv", "/x", "", ""},
+    {"ws://h/chat", &kWsSchemes, "tcp://h:80", "h", "/chat", "", ""},
+    {"http://h/chat", &kWsSchemes, "tcp://h:80", "h", "/chat", "", ""},
+    {"ws://h/", &kHttpSchemes, nullptr, "unsupported URL scheme", "", "", ""},
+    {"ftp://x/", &kWsSchemes, nullptr, "unsupported URL scheme", "", "", ""},
+    {"MEM://x/", &kHttpSchemes, nullptr, "unsupported URL scheme", "", "", ""},
+    {"http://", &kHttpSchemes, nullptr, "invalid URL", "", "", ""},
+    {nullptr, &kWsSchemes, nullptr, "invalid URL", "", "", ""},
+};
+
+std::string Str(struct mg_str s) { return std::string(s.p != nullptr ? s.p : "", s.len); }
+
+TEST(ClientUrl, TakesUrlsApart) {
+  for (const UrlCase &c : kUrlCases) {
+    const std::string what = c.url != nullptr ? c.url : "(null)";
+    struct mg_connect_opts o;
+    memset(&o, 0, sizeof(o));
+    const char *err = nullptr;
+    o.error_string = &err;
+    struct mg_http_ext_url u;
+    int r = mg_http_ext_client_url(c.url, c.schemes, &o, &u);
+    if (c.address == nullptr) {
+      EXPECT_EQ(r, -1) << what;
+      EXPECT_STREQ(err, c.host_header) << what;
+      continue;
+    }
+    ASSERT_EQ(r, 0) << what;
+    EXPECT_EQ(err, nullptr) << what;
+    EXPECT_STREQ(u.address, c.address) << what;
+    EXPECT_STREQ(u.host_header, c.host_header) << what;
+    EXPECT_EQ(Str(u.path), c.path) << what;
+    EXPECT_EQ(Str(u.query), c.query) << what;
+    EXPECT_EQ(Str(u.user_info), c.user_info) << what;
+    EXPECT_EQ(o.flags & MG_F_SSL, 0u) << what;
+  }
+}
+
+TEST(ClientUrl, TlsSchemes) {
+  for (const char *url : {"https://h/", "wss://h:8443/", "HTTPS://h/"}) {
+    struct mg_connect_opts o;
+    memset(&o, 0, sizeof(o));
+    const char *err = nullptr;
+    o.error_string = &err;
+    struct mg_http_ext_url u;
+    const bool ws = url[0] == 'w';
+    int r = mg_http_ext_client_url(url, ws ? &kWsSchemes : &kHttpSchemes, &o, &u);
+#if MG_ENABLE_SSL
+    ASSERT_EQ(r, 0) << url;
+    EXPECT_NE(o.flags & MG_F_SSL, 0u) << url;
+    EXPECT_STREQ(o.ssl_ca_cert, MG_SSL_SYSTEM_CA_FILE) << url;
+    EXPECT_STREQ(u.address, ws ? "tcp://h:8443" : "tcp://h:443") << url;
+#else
+    EXPECT_EQ(r, -1) << url;
+    EXPECT_STREQ(err, ws ? "no TLS (ws)" : "no TLS (http)") << url;
+#endif
+  }
+}
+
+}  // namespace

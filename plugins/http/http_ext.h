@@ -186,6 +186,44 @@ void mg_http_ext_opts_free(struct mg_serve_http_opts *opts);
 struct mg_str mg_http_ext_mime_type(const char *path,
                                     const struct mg_serve_http_opts *opts);
 
+/*
+ * Client URLs, for plugins whose clients connect like mg_connect_http()
+ * (ws's mg_connect_ws()): one parser of the URL into the address for
+ * mg_connect_opt(), the TLS options and the Host header.
+ */
+
+/* The schemes a client takes, besides "mem" (in-memory, for tests). */
+struct mg_http_ext_schemes {
+  const char *plain;  /* comma list, case-insensitive: "ws,http" */
+  const char *tls;    /* comma list of TLS schemes: "wss,https" */
+  const char *no_tls; /* error string for a TLS scheme in a build without
+                       * TLS: "wss:// needs TLS, which this build does not
+                       * have" (static storage) */
+};
+
+/* A client URL taken apart. */
+struct mg_http_ext_url {
+  struct mg_str user_info; /* "user:pass" or empty (slices of the URL) */
+  struct mg_str host;      /* host name or address, without brackets */
+  struct mg_str path;      /* empty for none (meaning "/") */
+  struct mg_str query;     /* without the '?', empty for none */
+  unsigned int port;       /* the URL's, else 443 for TLS, else 80 */
+  char address[300];       /* for mg_connect_opt(): "tcp://host:port"
+                            * ("[v6]:port"), or "mem://host" */
+  char host_header[300];   /* Host value: host ("[v6]"), ":port" added
+                            * when the URL names one */
+};
+
+/* Takes url apart for a client connection. A TLS scheme sets MG_F_SSL in
+ * opts->flags and, without opts->ssl_ca_cert, MG_SSL_SYSTEM_CA_FILE (the
+ * server is verified, never trusted blindly). Returns 0, or -1 with
+ * *opts->error_string (when given) set to "invalid URL" (no host, a host
+ * over 255 bytes), "unsupported URL scheme" or schemes->no_tls. */
+int mg_http_ext_client_url(const char *url,
+                           const struct mg_http_ext_schemes *schemes,
+                           struct mg_connect_opts *opts,
+                           struct mg_http_ext_url *u);
+
 #ifdef __cplusplus
 }
 #endif

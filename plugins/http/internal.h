@@ -1,4 +1,9 @@
-/* Private to plugins/http: shared between its files, not a public API. */
+/*
+ * Private to plugins/http: shared between its files, not a public API.
+ * Grouped by layer, bottom first (README.md, "Layers"): a file calls only
+ * into files of its own layer below it or of lower layers; a lower layer
+ * reaches up only through struct mg__http_hooks.
+ */
 #ifndef MG_PLUGINS_HTTP_INTERNAL_H
 #define MG_PLUGINS_HTTP_INTERNAL_H
 
@@ -11,6 +16,8 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* ===== Layer 0: pure parsers (no connection, no state) ===== */
 
 /* --- parser.c --- */
 
@@ -102,7 +109,7 @@ int mg__mp_in_part(const struct mg__mp *p);
 void mg__mp_disposition(struct mg_str v, char *var, size_t var_len,
                         char *file, size_t file_len);
 
-/* --- plugin.c: connection state --- */
+/* ===== Layer 1: state (state.c) ===== */
 
 /* A registered endpoint (mg_register_http_endpoint). */
 struct mg__http_endpoint {
@@ -142,18 +149,7 @@ struct mg__http_mgr {
   struct mg__http_cached cache[MG_HTTP_FILE_CACHE_SLOTS + 1]; /* files */
 };
 
-/* --- cache.c --- */
-
-/* The cached contents of path if they match st, else NULL. */
-const char *mg__http_cache_get(struct mg__http_mgr *m, const char *path,
-                               const cs_stat_t *st);
-/* Remembers st->st_size bytes of data as path's contents for st. */
-void mg__http_cache_put(struct mg__http_mgr *m, const char *path,
-                        const cs_stat_t *st, const char *data);
-/* Drops every entry. */
-void mg__http_cache_free(struct mg__http_mgr *m);
-
-/* A request held by an extension (stream.c, mg_http_ext_hold()). */
+/* A request held by an extension (hold.c, mg_http_ext_hold()). */
 struct mg__http_hold {
   const struct mg_http_ext *ext; /* the holder */
   void *req;                /* its per-request state */
@@ -173,11 +169,40 @@ struct mg__http_hold {
   size_t redirect_len;      /* its length */
 };
 
-/* Serve options declared with mg_http_set_serve_opts() (stream.c). */
+/* Serve options declared with mg_http_set_serve_opts() (claim.c). */
 struct mg__http_shared_opts;
+
+struct mg__http_conn;
+
+/* The calls that go up the layers (see README.md, "Layers"): a lower
+ * layer reaches the one above only through this table, which the top
+ * (plugin.c) fills and every http connection points at (hc->hooks). */
+struct mg__http_hooks {
+  /* receive path (recv.c) -> server requests (request.c) */
+  int (*request_head)(struct mg_connection *nc, struct mg__http_conn *hc,
+                      struct http_message *hm,
+                      const struct mg__http_frame *f, size_t n);
+  void (*request_whole)(struct mg_connection *nc, struct mg__http_conn *hc,
+                        struct http_message *hm, size_t head_len,
+                        size_t total);
+  int (*multipart_more)(struct mg_connection *nc, struct mg__http_conn *hc);
+  /* receive path (recv.c) -> client replies (client.c) */
+  int (*reply_head)(struct mg_connection *nc, struct mg__http_conn *hc,
+                    struct http_message *hm, const struct mg__http_frame *f,
+                    size_t n);
+  /* receive path (recv.c) -> held requests (hold.c) */
+  int (*held_body)(struct mg_connection *nc, struct mg__http_conn *hc);
+  /* file bodies (file_body.c) -> server requests (request.c) */
+  void (*response_done)(struct mg_connection *nc);
+  /* server requests (request.c) -> claims (claim.c) */
+  int (*claim)(struct mg_connection *nc, struct mg__http_conn *hc,
+               struct http_message *hm, const struct mg__http_frame *f,
+               size_t n);
+};
 
 /* Per-connection (per-layer) state. */
 struct mg__http_conn {
+  const struct mg__http_hooks *hooks; /* calls up the layers */
   struct mg__http_endpoint *endpoints; /* own copy (listener or inherited) */
   struct mg__http_endpoint *cur_ep;    /* endpoint of the current request */
   double head_start;      /* when the current head started arriving, or 0 */
@@ -191,7 +216,7 @@ struct mg__http_conn {
   int64_t mp_left;        /* body bytes of the multipart request left */
   struct mg_http_multipart_part part; /* passed with PART events */
   size_t saved_limit;     /* recv_mbuf_limit before streaming */
-  int file_fd;            /* file being streamed: its fd + 1, or 0 */
+  int file_fd;            /* file being streamed, or -1 (set in attach) */
   int64_t file_off;       /* its next offset */
   int64_t file_left;      /* its bytes still to send */
   int busy;               /* a response is in progress */
@@ -221,26 +246,48 @@ struct mg__http_conn *mg__http_conn(struct mg_connection *nc);
 /* The plugin's per-manager state (registers http if needed). */
 struct mg__http_mgr *mg__http_mgr(struct mg_mgr *mgr);
 
-/* Continues processing the receive buffer (after a response finished). */
-void mg__http_resume(struct mg_connection *nc);
+/* The limits and timeouts of nc's manager (mg_http_set_options). */
+const struct mg_http_opts *mg__http_opts(struct mg_connection *nc);
 
-/* The current response is complete: close or continue with the next. */
-void mg__http_response_done(struct mg_connection *nc);
+/* Non-zero for a connection accepted by a listener (it reads requests). */
+int mg__http_is_server(const struct mg_connection *nc);
+
+/* Non-zero while a claimed body is still being read. */
+int mg__http_streaming(const struct mg__http_conn *hc);
+
+/* ===== Layer 2: framing ===== */
+
+/* --- response.c: status lines, heads, errors --- */
+
+/* Standard reason phrase of a status code. */
+const char *mg__http_reason(int code);
+
+/* After an error response a server connection drains input this long at
+ * most before it closes. */
+#define MG__HTTP_LINGER_SECONDS 2.0
+
+/* Answers code, then drains input and closes (no smuggling past it). */
+void mg__http_fail(struct mg_connection *nc, struct mg__http_conn *hc,
+                   int code);
+
+/* --- file_body.c: file bytes as a body --- */
+
+/* Sends len bytes of the open file fd from offset as a response body:
+ * small ones at once, large ones streamed as the peer reads. Takes fd. */
+void mg__http_send_body(struct mg_connection *nc, int fd, int64_t offset,
+                        int64_t len);
+
+/* Sends file bytes as the peer reads (called on SEND and POLL). */
+void mg__http_pump_file(struct mg_connection *nc, struct mg__http_conn *hc);
 
 /* --- recv.c: the receive path shared by server and client --- */
 
 /* Parses and dispatches what recv_mbuf holds, message by message. */
 void mg__http_process(struct mg_connection *nc, struct mg__http_conn *hc);
 
-/* Re-parses the head of the message being decoded into hm and points its
- * body at the decoded bytes. */
-void mg__http_reparse(struct mg_connection *nc, struct mg__http_conn *hc,
-                      struct http_message *hm);
+/* ===== Layer 3: request and reply life cycles ===== */
 
-/* Non-zero for a connection accepted by a listener (it reads requests). */
-int mg__http_is_server(const struct mg_connection *nc);
-
-/* --- server.c --- */
+/* --- request.c: server connections --- */
 
 /* A request head of n bytes is in recv_mbuf. Returns 1 to go on with the
  * buffer, 0 to stop (incomplete, busy, taken or failed). */
@@ -248,18 +295,15 @@ int mg__http_on_request(struct mg_connection *nc, struct mg__http_conn *hc,
                         struct http_message *hm,
                         const struct mg__http_frame *f, size_t n);
 
-/* Delivers MG_EV_HTTP_REQUEST for hm, whose head is head_len bytes at the
- * start of recv_mbuf (extensions may hold it meanwhile). */
-void mg__http_dispatch(struct mg_connection *nc, struct mg__http_conn *hc,
-                       struct http_message *hm, size_t head_len);
+/* Delivers MG_EV_HTTP_REQUEST for the whole request hm (head_len bytes
+ * of head at the start of recv_mbuf, total bytes in all), then drops it
+ * (unless an extension holds it). */
+void mg__http_deliver(struct mg_connection *nc, struct mg__http_conn *hc,
+                      struct http_message *hm, size_t head_len, size_t total);
 
 /* A whole request of total bytes was handled: drop it, keep-alive rules. */
 void mg__http_request_done(struct mg_connection *nc, struct mg__http_conn *hc,
                            size_t total);
-
-/* Answers code, then drains input and closes (no smuggling past it). */
-void mg__http_fail(struct mg_connection *nc, struct mg__http_conn *hc,
-                   int code);
 
 /* Feeds the streaming multipart parser. Returns 1 to go on, 0 to wait. */
 int mg__http_mp_continue(struct mg_connection *nc, struct mg__http_conn *hc);
@@ -270,13 +314,13 @@ void mg__http_mp_abort(struct mg_connection *nc, struct mg__http_conn *hc);
 /* Frees the multipart parser state. */
 void mg__http_mp_free(struct mg_connection *nc, struct mg__http_conn *hc);
 
-/* After an error response: drop input, close after a short linger. */
-void mg__http_linger(struct mg_connection *nc, struct mg__http_conn *hc);
-
 /* MG_EV_POLL work of a server connection: timeouts, lingering close. */
 void mg__http_server_poll(struct mg_connection *nc, struct mg__http_conn *hc);
 
-/* --- client.c --- */
+/* The current response is complete: close or continue with the next. */
+void mg__http_response_done(struct mg_connection *nc);
+
+/* --- client.c: replies --- */
 
 /* A reply head of n bytes is in recv_mbuf. Returns as on_request. */
 int mg__http_on_reply(struct mg_connection *nc, struct mg__http_conn *hc,
@@ -286,29 +330,14 @@ int mg__http_on_reply(struct mg_connection *nc, struct mg__http_conn *hc,
 /* The connection closes: deliver a reply whose body ran until the close. */
 void mg__http_client_close(struct mg_connection *nc, struct mg__http_conn *hc);
 
-/* --- serve.c / file.c --- */
+/* --- hold.c: requests held by extensions --- */
 
-/* Sends file bytes as the peer reads (called on SEND and POLL). */
-void mg__http_pump_file(struct mg_connection *nc, struct mg__http_conn *hc);
-
-/* mg_http_serve_file() for a path already stat()ed into st. */
-void mg__http_serve_file_st(struct mg_connection *nc, struct http_message *hm,
-                            const char *path, const cs_stat_t *st,
-                            struct mg_str mime_type, struct mg_str extra);
-
-/* Standard reason phrase of a status code. */
-const char *mg__http_reason(int code);
-
-/* --- stream.c: requests held by extensions --- */
-
-/* Offers the request head of n bytes to the extensions' claim hooks.
- * Returns 1 if one took it (the head is then consumed), else 0. */
-int mg__http_try_claim(struct mg_connection *nc, struct mg__http_conn *hc,
-                       struct http_message *hm,
-                       const struct mg__http_frame *f, size_t n);
-
-/* Non-zero while a claimed body is still being read. */
-int mg__http_streaming(const struct mg__http_conn *hc);
+/* The request just claimed (head of n bytes, framed as f) is held: its
+ * body streams to the holder; answer_continue answers Expect:
+ * 100-continue. Drops the head from recv_mbuf. */
+void mg__http_hold_body(struct mg_connection *nc, struct mg__http_conn *hc,
+                        const struct mg__http_frame *f, size_t n,
+                        int answer_continue);
 
 /* Feeds the claimed body to its holder. Returns 1 to go on, 0 to wait. */
 int mg__http_stream_continue(struct mg_connection *nc,
@@ -321,27 +350,18 @@ void mg__http_hold_pump(struct mg_connection *nc, struct mg__http_conn *hc);
 /* The connection or layer goes away: ends a hold with finish(aborted). */
 void mg__http_hold_abort(struct mg_connection *nc, struct mg__http_conn *hc);
 
-/* Another reference to declared serve options s (NULL stays NULL). */
-struct mg__http_shared_opts *mg__http_serve_opts_ref(
-    struct mg__http_shared_opts *s);
+/* ===== Layer 4: features ===== */
 
-/* Drops hc's reference to its declared serve options. */
-void mg__http_serve_opts_free(struct mg__http_conn *hc);
+/* --- cache.c --- */
 
-/* --- serve.c --- */
-
-/* Maps hm as mg_serve_http() would, without answering: 0 and the path
- * (with *st and *exists) when it maps plainly to the file system, -1 when
- * mg_serve_http() would answer itself (ACL, rewrite to a redirect or a
- * proxy, bad path, unauthorized). */
-int mg__http_map_quiet(struct mg_connection *nc, struct http_message *hm,
-                       const struct mg_serve_http_opts *o, char *path,
-                       size_t path_len, cs_stat_t *st, int *exists);
-
-/* --- proxy.c --- */
-
-/* nc is closing: detach its reverse proxy partner. */
-void mg__http_proxy_unlink(struct mg_connection *nc, struct mg__http_conn *hc);
+/* The cached contents of path if they match st, else NULL. */
+const char *mg__http_cache_get(struct mg__http_mgr *m, const char *path,
+                               const cs_stat_t *st);
+/* Remembers st->st_size bytes of data as path's contents for st. */
+void mg__http_cache_put(struct mg__http_mgr *m, const char *path,
+                        const cs_stat_t *st, const char *data);
+/* Drops every entry. */
+void mg__http_cache_free(struct mg__http_mgr *m);
 
 /* --- auth.c --- */
 
@@ -357,6 +377,45 @@ int mg__http_check_digest_auth_at(struct http_message *hm,
 int mg__http_is_authorized_at(struct http_message *hm, struct mg_str path,
                               const char *domain, const char *passwords_file,
                               int flags, double now);
+
+/* --- proxy.c --- */
+
+/* nc is closing: detach its reverse proxy partner. */
+void mg__http_proxy_unlink(struct mg_connection *nc, struct mg__http_conn *hc);
+
+/* --- file.c: one file --- */
+
+/* mg_http_serve_file() for a path already stat()ed into st. */
+void mg__http_serve_file_st(struct mg_connection *nc, struct http_message *hm,
+                            const char *path, const cs_stat_t *st,
+                            struct mg_str mime_type, struct mg_str extra);
+
+/* --- docroot.c: mg_serve_http() --- */
+
+/* Maps hm as mg_serve_http() would, without answering: 0 and the path
+ * (with *st and *exists) when it maps plainly to the file system, -1 when
+ * mg_serve_http() would answer itself (ACL, rewrite to a redirect or a
+ * proxy, bad path, unauthorized). */
+int mg__http_map_quiet(struct mg_connection *nc, struct http_message *hm,
+                       const struct mg_serve_http_opts *o, char *path,
+                       size_t path_len, cs_stat_t *st, int *exists);
+
+/* --- claim.c: declared serve options, claims --- */
+
+/* Offers the request head of n bytes to the extensions' claim hooks.
+ * Returns 1 if one took it (the head is then consumed), else 0. */
+int mg__http_try_claim(struct mg_connection *nc, struct mg__http_conn *hc,
+                       struct http_message *hm,
+                       const struct mg__http_frame *f, size_t n);
+
+/* Another reference to declared serve options s (NULL stays NULL). */
+struct mg__http_shared_opts *mg__http_serve_opts_ref(
+    struct mg__http_shared_opts *s);
+
+/* Drops hc's reference to its declared serve options. */
+void mg__http_serve_opts_free(struct mg__http_conn *hc);
+
+/* ===== Layer 5: plugin.c (descriptor, options, hooks table) ===== */
 
 #ifdef __cplusplus
 }

@@ -218,7 +218,7 @@ static int frame_header(struct mg_str name, struct mg_str v,
 }
 
 /* Default persistence of the version, then the Connection header. */
-static int keep_alive(const struct http_message *hm, struct mg_str *conn) {
+static int persists(const struct http_message *hm, struct mg_str *conn) {
   int v11 = hm->proto.len == 8 && hm->proto.p[5] == '1' && hm->proto.p[7] >= '1';
   if (hm->proto.p[5] > '1') v11 = 1;
   if (conn != NULL && mg__http_has_token(*conn, "close")) return 0;
@@ -239,7 +239,7 @@ static int parse_framing(struct http_message *hm, int is_req,
   }
   if (f->chunked && f->has_length) return -1;
   if (f->chunked && hm->proto.p[5] == '1' && hm->proto.p[7] == '0') return -1;
-  f->keep_alive = keep_alive(hm, mg_get_http_header(hm, "Connection"));
+  f->keep_alive = persists(hm, mg_get_http_header(hm, "Connection"));
   if (!is_req && ((hm->resp_code >= 100 && hm->resp_code < 200) ||
                   hm->resp_code == 204 || hm->resp_code == 304)) {
     f->chunked = 0;

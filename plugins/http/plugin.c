@@ -1,10 +1,12 @@
 /*
- * The http plugin: its descriptor, per-manager options, the layer's
- * attach/detach/event callbacks, endpoints and the extension registry.
+ * The http plugin, the top layer of the package: its descriptor,
+ * per-manager options, the layer's attach/detach/event callbacks, the
+ * hooks table the layers below call up through, endpoints and the
+ * extension registry.
  */
 #include "plugins/http/internal.h"
 
-static void set_defaults(struct mg_http_opts *o) {
+static void http_opts_defaults(struct mg_http_opts *o) {
   o->max_request_head = MG_MAX_HTTP_REQUEST_SIZE;
   o->max_body_size = 8 * 1024 * 1024;
   o->header_timeout = 30;
@@ -20,7 +22,7 @@ static void http_free(struct mg_mgr *mgr, void *state) {
 static int http_init(struct mg_mgr *mgr, void *state) {
   struct mg__http_mgr *m = (struct mg__http_mgr *) state;
   (void) mgr;
-  set_defaults(&m->opts);
+  http_opts_defaults(&m->opts);
   return 0;
 }
 
@@ -45,10 +47,23 @@ static struct mg__http_endpoint *copy_endpoints(
   return head;
 }
 
+/* The calls up the layers, for the layers below (see internal.h). */
+static const struct mg__http_hooks s_hooks = {
+    .request_head = mg__http_on_request,
+    .request_whole = mg__http_deliver,
+    .multipart_more = mg__http_mp_continue,
+    .reply_head = mg__http_on_reply,
+    .held_body = mg__http_stream_continue,
+    .response_done = mg__http_response_done,
+    .claim = mg__http_try_claim,
+};
+
 static int http_attach(struct mg_connection *nc, struct mg_layer *layer,
                        const struct mg_layer *parent) {
   struct mg__http_conn *hc = (struct mg__http_conn *) layer->state;
   (void) nc;
+  hc->hooks = &s_hooks;
+  hc->file_fd = -1;
   hc->layer = layer;
   hc->last_io = mg_mgr_time(nc->mgr);
   if (parent != NULL) {
@@ -68,8 +83,8 @@ static void http_detach(struct mg_connection *nc, struct mg_layer *layer) {
     MG_FREE(e);
   }
   hc->cur_ep = NULL;
-  if (hc->file_fd > 0) close(hc->file_fd - 1);
-  hc->file_fd = 0;
+  if (hc->file_fd >= 0) close(hc->file_fd);
+  hc->file_fd = -1;
   mg__http_mp_free(nc, hc);
   mg__http_proxy_unlink(nc, hc);
   mg__http_hold_abort(nc, hc);
@@ -83,7 +98,7 @@ static void on_close(struct mg_connection *nc, struct mg__http_conn *hc) {
 
 static void on_poll(struct mg_connection *nc, struct mg__http_conn *hc) {
   if (nc->flags & MG_F_LISTENING) return;
-  if (hc->file_fd > 0) mg__http_pump_file(nc, hc);
+  if (hc->file_fd >= 0) mg__http_pump_file(nc, hc);
   if (mg__http_is_server(nc)) mg__http_server_poll(nc, hc);
   if (!hc->layer->dead && nc->recv_mbuf.len > 0 && !hc->need_more) {
     mg__http_process(nc, hc);
@@ -93,7 +108,7 @@ static void on_poll(struct mg_connection *nc, struct mg__http_conn *hc) {
 
 /* Non-zero if the input waiting behind a response exceeds one request. */
 static int too_much_queued(struct mg_connection *nc) {
-  const struct mg_http_opts *o = &mg__http_mgr(nc->mgr)->opts;
+  const struct mg_http_opts *o = mg__http_opts(nc);
   return nc->recv_mbuf.len > o->max_request_head + o->max_body_size;
 }
 
@@ -117,7 +132,7 @@ static void http_event(struct mg_connection *nc, struct mg_layer *layer,
       break;
     case MG_EV_SEND:
       hc->last_io = mg_mgr_time(nc->mgr);
-      if (hc->file_fd > 0) mg__http_pump_file(nc, hc);
+      if (hc->file_fd >= 0) mg__http_pump_file(nc, hc);
       mg__http_hold_pump(nc, hc);
       break;
     case MG_EV_POLL:
@@ -143,21 +158,12 @@ const struct mg_plugin mg_plugin_http = {
     .event = http_event,
 };
 
-struct mg__http_mgr *mg__http_mgr(struct mg_mgr *mgr) {
-  return (struct mg__http_mgr *) mg_plugin_mgr_state(mgr, &mg_plugin_http);
-}
-
-struct mg__http_conn *mg__http_conn(struct mg_connection *nc) {
-  struct mg_layer *l = nc == NULL ? NULL : mg_layer_find(nc, &mg_plugin_http);
-  return l == NULL ? NULL : (struct mg__http_conn *) l->state;
-}
-
 struct mg_http_opts mg_http_get_options(struct mg_mgr *mgr) {
   struct mg__http_mgr *m = mg__http_mgr(mgr);
   struct mg_http_opts o;
   if (m != NULL) return m->opts;
   memset(&o, 0, sizeof(o));
-  set_defaults(&o);
+  http_opts_defaults(&o);
   return o;
 }
 
@@ -165,18 +171,13 @@ int mg_http_set_options(struct mg_mgr *mgr, const struct mg_http_opts *opts) {
   struct mg__http_mgr *m = mg__http_mgr(mgr);
   struct mg_http_opts d;
   if (m == NULL || opts == NULL) return -1;
-  set_defaults(&d);
+  http_opts_defaults(&d);
   m->opts = *opts;
   if (opts->max_request_head == 0) m->opts.max_request_head = d.max_request_head;
   if (opts->max_body_size == 0) m->opts.max_body_size = d.max_body_size;
   if (opts->header_timeout == 0) m->opts.header_timeout = d.header_timeout;
   if (opts->idle_timeout == 0) m->opts.idle_timeout = d.idle_timeout;
   return 0;
-}
-
-void mg_set_protocol_http_websocket(struct mg_connection *nc) {
-  if (nc == NULL || mg_layer_find(nc, &mg_plugin_http) != NULL) return;
-  mg_layer_push(nc, &mg_plugin_http);
 }
 
 void mg_register_http_endpoint(struct mg_connection *nc, const char *uri_path,
@@ -216,27 +217,4 @@ int mg_http_ext_register(struct mg_mgr *mgr, const struct mg_http_ext *ext) {
   if (m->num_exts >= MG_HTTP_MAX_EXTS) return -1;
   m->exts[m->num_exts++] = ext;
   return 0;
-}
-
-void mg_http_ext_emit(struct mg_connection *nc, struct mg_layer *http_layer,
-                      int ev, void *ev_data) {
-  struct mg__http_conn *hc =
-      http_layer == NULL ? NULL : (struct mg__http_conn *) http_layer->state;
-  if (hc != NULL && hc->cur_ep != NULL) {
-    hc->cur_ep->handler(nc, ev, ev_data MG_UD_ARG(hc->cur_ep->user_data));
-  } else {
-    mg_layer_emit(nc, http_layer, ev, ev_data);
-  }
-}
-
-mg_event_handler_t mg_http_ext_endpoint(struct mg_layer *http_layer,
-                                        void **user_data) {
-  struct mg__http_conn *hc =
-      http_layer == NULL ? NULL : (struct mg__http_conn *) http_layer->state;
-  if (user_data != NULL) *user_data = NULL;
-  if (hc == NULL || hc->cur_ep == NULL) return NULL;
-#if MG_ENABLE_CALLBACK_USERDATA
-  if (user_data != NULL) *user_data = hc->cur_ep->user_data;
-#endif
-  return hc->cur_ep->handler;
 }

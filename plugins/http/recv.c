@@ -1,31 +1,25 @@
 /*
  * The receive path shared by server and client connections: heads are
  * parsed, bodies gathered (Content-Length) or decoded in place (chunked),
- * and each complete message handed to server.c or client.c.
+ * and each complete message handed up (request.c or client.c, through
+ * the hooks table).
  */
 #include "plugins/http/internal.h"
 
 #define MAX_MESSAGES_PER_CALL 64 /* the rest waits for the next poll */
 
-int mg__http_is_server(const struct mg_connection *nc) {
-  return nc->listener != NULL;
-}
-
 /* Removes n bytes at offset at of m. */
-static void cut(struct mbuf *m, size_t at, size_t n) {
+static void drop_range(struct mbuf *m, size_t at, size_t n) {
   if (at >= m->len) return;
   if (n > m->len - at) n = m->len - at;
   memmove(m->buf + at, m->buf + at + n, m->len - at - n);
   m->len -= n;
 }
 
-static const struct mg_http_opts *opts_of(struct mg_connection *nc) {
-  struct mg__http_mgr *m = mg__http_mgr(nc->mgr);
-  return &m->opts;
-}
-
-void mg__http_reparse(struct mg_connection *nc, struct mg__http_conn *hc,
-                      struct http_message *hm) {
+/* Re-parses the head of the message being decoded into hm and points its
+ * body at the decoded bytes. */
+static void reparse(struct mg_connection *nc, struct mg__http_conn *hc,
+                    struct http_message *hm) {
   struct mg__http_frame f;
   mg__http_parse(nc->recv_mbuf.buf, hc->head_len, hm,
                  mg__http_is_server(nc), &f);
@@ -49,10 +43,9 @@ static void chunked_complete(struct mg_connection *nc,
   struct http_message hm;
   size_t total = hc->head_len + hc->body_len;
   hc->chunked = 0;
-  mg__http_reparse(nc, hc, &hm);
+  reparse(nc, hc, &hm);
   if (mg__http_is_server(nc)) {
-    mg__http_dispatch(nc, hc, &hm, hc->head_len);
-    if (!hc->layer->dead) mg__http_request_done(nc, hc, total);
+    hc->hooks->request_whole(nc, hc, &hm, hc->head_len, total);
   } else {
     mg_http_ext_emit(nc, hc->layer, MG_EV_HTTP_REPLY, &hm);
     if (!hc->layer->dead) mbuf_remove(&nc->recv_mbuf, total);
@@ -68,13 +61,13 @@ static void chunk_data(struct mg_connection *nc, struct mg__http_conn *hc,
   size_t at = hc->head_len + hc->body_len;
   memmove(m->buf + at, m->buf + hc->raw_off + off, len);
   hc->body_len += len;
-  cut(m, at + len, hc->raw_off + taken - (at + len));
+  drop_range(m, at + len, hc->raw_off + taken - (at + len));
   hc->raw_off = hc->head_len + hc->body_len;
-  mg__http_reparse(nc, hc, &hm);
+  reparse(nc, hc, &hm);
   mg_http_ext_emit(nc, hc->layer, MG_EV_HTTP_CHUNK, &hm);
   if (hc->layer->dead) return;
   if (nc->flags & MG_F_DELETE_CHUNK) {
-    cut(m, hc->head_len, hc->body_len);
+    drop_range(m, hc->head_len, hc->body_len);
     hc->body_len = 0;
     hc->raw_off = hc->head_len;
     nc->flags &= ~(unsigned long) MG_F_DELETE_CHUNK;
@@ -84,7 +77,7 @@ static void chunk_data(struct mg_connection *nc, struct mg__http_conn *hc,
 /* Decodes the chunks buffered. Returns 1 when the message completed. */
 static int chunked_continue(struct mg_connection *nc,
                             struct mg__http_conn *hc) {
-  size_t limit = mg__http_is_server(nc) ? opts_of(nc)->max_body_size
+  size_t limit = mg__http_is_server(nc) ? mg__http_opts(nc)->max_body_size
                                          : (size_t) LONG_MAX;
   int i;
   for (i = 0; i < 1000 && !hc->layer->dead && hc->chunked && !hc->failed &&
@@ -107,7 +100,7 @@ static int chunked_continue(struct mg_connection *nc,
       return 0;
     }
     if (len == 0) {
-      cut(&nc->recv_mbuf, hc->raw_off, (size_t) r);
+      drop_range(&nc->recv_mbuf, hc->raw_off, (size_t) r);
       chunked_complete(nc, hc);
       return 1;
     }
@@ -118,7 +111,7 @@ static int chunked_continue(struct mg_connection *nc,
 
 /* Handles the message at the start of recv_mbuf. Returns 1 to go on. */
 static int one_message(struct mg_connection *nc, struct mg__http_conn *hc) {
-  const struct mg_http_opts *o = opts_of(nc);
+  const struct mg_http_opts *o = mg__http_opts(nc);
   struct http_message hm;
   struct mg__http_frame f;
   int server = mg__http_is_server(nc);
@@ -138,8 +131,8 @@ static int one_message(struct mg_connection *nc, struct mg__http_conn *hc) {
     hc->need_more = 1;
     return 0;
   }
-  return server ? mg__http_on_request(nc, hc, &hm, &f, (size_t) n)
-                : mg__http_on_reply(nc, hc, &hm, &f, (size_t) n);
+  return server ? hc->hooks->request_head(nc, hc, &hm, &f, (size_t) n)
+                : hc->hooks->reply_head(nc, hc, &hm, &f, (size_t) n);
 }
 
 /* Non-zero if nothing more can be done with the buffer now. */
@@ -162,9 +155,9 @@ void mg__http_process(struct mg_connection *nc, struct mg__http_conn *hc) {
     if (hc->layer->dead || (nc->flags & MG_F_CLOSE_IMMEDIATELY)) break;
     if (!mg__http_streaming(hc) && must_stop(nc, hc)) break;
     if (mg__http_streaming(hc)) {
-      go_on = mg__http_stream_continue(nc, hc);
+      go_on = hc->hooks->held_body(nc, hc);
     } else if (hc->mp != NULL) {
-      go_on = mg__http_mp_continue(nc, hc);
+      go_on = hc->hooks->multipart_more(nc, hc);
     } else if (hc->chunked) {
       go_on = chunked_continue(nc, hc);
     } else if (nc->recv_mbuf.len == 0) {

@@ -110,6 +110,15 @@ void mg_printf_html_escape(struct mg_connection *nc, const char *fmt, ...) {
   if (buf != mem) MG_FREE(buf);
 }
 
+/* After an error response on a server connection: input is dropped and
+ * never parsed, and the connection closes after a short linger. */
+static void start_linger(struct mg_connection *nc, struct mg__http_conn *hc) {
+  hc->failed = 1;
+  hc->linger_until = mg_mgr_time(nc->mgr) + MG__HTTP_LINGER_SECONDS;
+  hc->chunked = 0;
+  mbuf_clear(&nc->recv_mbuf);
+}
+
 void mg_http_send_error(struct mg_connection *nc, int code,
                         const char *reason) {
   struct mg__http_conn *hc = mg__http_conn(nc);
@@ -119,10 +128,16 @@ void mg_http_send_error(struct mg_connection *nc, int code,
             "Content-Length: %d\r\nConnection: close\r\n\r\n%d %s\n",
             code, reason, (int) strlen(reason) + 5, code, reason);
   if (hc != NULL && mg__http_is_server(nc)) {
-    mg__http_linger(nc, hc);
+    start_linger(nc, hc);
   } else {
     nc->flags |= MG_F_SEND_AND_CLOSE;
   }
+}
+
+void mg__http_fail(struct mg_connection *nc, struct mg__http_conn *hc,
+                   int code) {
+  if (hc->failed) return;
+  mg_http_send_error(nc, code, NULL);
 }
 
 void mg_http_send_redirect(struct mg_connection *nc, int status_code,

@@ -98,8 +98,12 @@ int mg__utf8_feed(uint32_t *state, const unsigned char *p, size_t n) {
 }
 
 int mg__ws_close_code_ok(unsigned int code) {
-  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) ||
-         (code >= 3000 && code <= 4999);
+  return (code >= MG__WS_CLOSE_NORMAL &&
+          code <= MG__WS_CLOSE_UNSUPPORTED_DATA) ||
+         (code >= MG__WS_CLOSE_INVALID_DATA &&
+          code <= MG__WS_CLOSE_BAD_GATEWAY) ||
+         (code >= MG__WS_CLOSE_REGISTERED &&
+          code <= MG__WS_CLOSE_PRIVATE_LAST);
 }
 
 size_t mg__ws_header(unsigned char *out, int op_and_flags, uint64_t len,
@@ -128,7 +132,7 @@ size_t mg__ws_header(unsigned char *out, int op_and_flags, uint64_t len,
   return h;
 }
 
-static void fail(struct mg__ws_item *it, int status) {
+static void set_failure(struct mg__ws_item *it, int status) {
   it->kind = MG__WS_FAIL;
   it->status = status;
 }
@@ -148,17 +152,18 @@ static void compact(struct mg__ws_decoder *d, unsigned char *buf,
  * Returns 0 or a close status. */
 static int check_frame(const struct mg__ws_decoder *d,
                        const struct mg__ws_frame *f) {
+  const int bad = MG__WS_CLOSE_PROTOCOL_ERROR;
   int control = (f->opcode & 8) != 0;
-  if (f->rsv != 0) return 1002; /* no extension was negotiated */
-  if (f->opcode > WEBSOCKET_OP_BINARY && f->opcode < WEBSOCKET_OP_CLOSE) return 1002;
-  if (f->opcode > WEBSOCKET_OP_PONG) return 1002;
-  if (f->masked != (d->expect_masked ? 1 : 0)) return 1002;
-  if (control) return (!f->fin || f->payload_len > 125) ? 1002 : 0;
-  if (f->opcode == WEBSOCKET_OP_CONTINUE && !d->in_msg) return 1002;
-  if (f->opcode != WEBSOCKET_OP_CONTINUE && d->in_msg) return 1002;
+  if (f->rsv != 0) return bad; /* no extension was negotiated */
+  if (f->opcode > WEBSOCKET_OP_BINARY && f->opcode < WEBSOCKET_OP_CLOSE) return bad;
+  if (f->opcode > WEBSOCKET_OP_PONG) return bad;
+  if (f->masked != (d->expect_masked ? 1 : 0)) return bad;
+  if (control) return (!f->fin || f->payload_len > 125) ? bad : 0;
+  if (f->opcode == WEBSOCKET_OP_CONTINUE && !d->in_msg) return bad;
+  if (f->opcode != WEBSOCKET_OP_CONTINUE && d->in_msg) return bad;
   if (f->payload_len > d->max_size ||
       f->payload_len > d->max_size - (d->no_defrag ? 0 : d->msg_len)) {
-    return 1009;
+    return MG__WS_CLOSE_TOO_BIG;
   }
   return 0;
 }
@@ -167,9 +172,13 @@ static int check_frame(const struct mg__ws_decoder *d,
 static int check_close(const unsigned char *p, size_t n) {
   uint32_t st = 0;
   if (n == 0) return 0;
-  if (n == 1) return 1002;
-  if (!mg__ws_close_code_ok(((unsigned int) p[0] << 8) | p[1])) return 1002;
-  if (mg__utf8_feed(&st, p + 2, n - 2) != 0 || st != 0) return 1007;
+  if (n == 1) return MG__WS_CLOSE_PROTOCOL_ERROR;
+  if (!mg__ws_close_code_ok(((unsigned int) p[0] << 8) | p[1])) {
+    return MG__WS_CLOSE_PROTOCOL_ERROR;
+  }
+  if (mg__utf8_feed(&st, p + 2, n - 2) != 0 || st != 0) {
+    return MG__WS_CLOSE_INVALID_DATA;
+  }
   return 0;
 }
 
@@ -182,7 +191,7 @@ void mg__ws_decode(struct mg__ws_decoder *d, unsigned char *buf, size_t *len,
     unsigned char *payload, op;
     int n = mg__ws_parse_header(buf + start, avail, &f), status;
     if (n < 0) {
-      fail(it, 1002);
+      set_failure(it, MG__WS_CLOSE_PROTOCOL_ERROR);
       return;
     }
     if (n == 0) {
@@ -190,7 +199,7 @@ void mg__ws_decode(struct mg__ws_decoder *d, unsigned char *buf, size_t *len,
       return;
     }
     if ((status = check_frame(d, &f)) != 0) {
-      fail(it, status);
+      set_failure(it, status);
       return;
     }
     h = (size_t) n;
@@ -203,7 +212,7 @@ void mg__ws_decode(struct mg__ws_decoder *d, unsigned char *buf, size_t *len,
     if (f.masked) mg__ws_mask(payload, plen, f.mask);
     if (f.opcode & 8) {
       if (f.opcode == WEBSOCKET_OP_CLOSE && (status = check_close(payload, plen)) != 0) {
-        fail(it, status);
+        set_failure(it, status);
         return;
       }
       it->kind = MG__WS_CONTROL;
@@ -224,7 +233,7 @@ void mg__ws_decode(struct mg__ws_decoder *d, unsigned char *buf, size_t *len,
     op = d->op;
     if (op == WEBSOCKET_OP_TEXT &&
         (mg__utf8_feed(&d->utf8, payload, plen) != 0 || (f.fin && d->utf8 != 0))) {
-      fail(it, 1007);
+      set_failure(it, MG__WS_CLOSE_INVALID_DATA);
       return;
     }
     d->in_msg = !f.fin;

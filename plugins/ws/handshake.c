@@ -60,8 +60,8 @@ static void give_up(struct mg_connection *nc, struct mg_layer *http_layer) {
   nc->recv_mbuf.len = 0;
 }
 
-static void refuse(struct mg_connection *nc, struct mg_layer *http_layer,
-                   int status) {
+static void refuse_upgrade(struct mg_connection *nc,
+                           struct mg_layer *http_layer, int status) {
   if (status == 426) {
     mg_printf(nc, "%s",
               "HTTP/1.1 426 Upgrade Required\r\nSec-WebSocket-Version: 13\r\n"
@@ -104,7 +104,7 @@ static int ask_handler(struct mg_connection *nc, struct mg_layer *http_layer,
     return 0;
   }
   if (!wrote && !(nc->flags & MG_F_CLOSE_IMMEDIATELY)) {
-    refuse(nc, http_layer, 403);
+    refuse_upgrade(nc, http_layer, 403);
   } else {
     give_up(nc, http_layer);
   }
@@ -124,7 +124,7 @@ static int ws_upgrade(struct mg_connection *nc, struct mg_layer *http_layer,
     return 0; /* plain HTTP */
   }
   if ((status = check_request(hm)) != 0) {
-    refuse(nc, http_layer, status);
+    refuse_upgrade(nc, http_layer, status);
     return 1;
   }
   if (m == NULL || ask_handler(nc, http_layer, hm, m)) return 1;

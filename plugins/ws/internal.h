@@ -51,6 +51,26 @@ void mg__ws_mask(unsigned char *p, size_t n, const unsigned char mask[4]);
  * -1 on the first invalid byte. A sequence is complete when *state is 0. */
 int mg__utf8_feed(uint32_t *state, const unsigned char *p, size_t n);
 
+/* Close status codes (RFC 6455 section 7.4; 1012-1014 from the IANA
+ * registry). The reference API has no names for them: they stay here. */
+enum mg__ws_close_code {
+  MG__WS_CLOSE_NORMAL = 1000,           /* normal closure */
+  MG__WS_CLOSE_GOING_AWAY = 1001,       /* the endpoint goes away */
+  MG__WS_CLOSE_PROTOCOL_ERROR = 1002,   /* the peer broke the protocol */
+  MG__WS_CLOSE_UNSUPPORTED_DATA = 1003, /* a type of data not accepted */
+  MG__WS_CLOSE_NO_STATUS = 1005,        /* never sent: CLOSE had no status */
+  MG__WS_CLOSE_ABNORMAL = 1006,         /* never sent: closed without CLOSE */
+  MG__WS_CLOSE_INVALID_DATA = 1007,     /* data not of its type (UTF-8) */
+  MG__WS_CLOSE_POLICY = 1008,           /* a policy was violated */
+  MG__WS_CLOSE_TOO_BIG = 1009,          /* a message too big to take */
+  MG__WS_CLOSE_NO_EXTENSION = 1010,     /* client: an extension is missing */
+  MG__WS_CLOSE_SERVER_ERROR = 1011,     /* server: an unexpected condition */
+  MG__WS_CLOSE_BAD_GATEWAY = 1014,      /* the last code defined below 3000 */
+  MG__WS_CLOSE_TLS = 1015,              /* never sent: TLS handshake failed */
+  MG__WS_CLOSE_REGISTERED = 3000,       /* 3000-3999: libraries, frameworks */
+  MG__WS_CLOSE_PRIVATE_LAST = 4999      /* 4000-4999: private use */
+};
+
 /* Non-zero if a CLOSE frame may carry status code. */
 int mg__ws_close_code_ok(unsigned int code);
 
@@ -82,7 +102,8 @@ struct mg__ws_item {
   size_t off;          /* payload at window + off ... */
   size_t len;          /* ... of len bytes (unmasked) */
   size_t consumed;     /* bytes to drop from the window's start after use */
-  int status;          /* MG__WS_FAIL: close status (1002, 1007, 1009) */
+  int status;          /* MG__WS_FAIL: close status (PROTOCOL_ERROR,
+                        * INVALID_DATA, TOO_BIG of enum mg__ws_close_code) */
 };
 
 /* Decodes the next item of the window buf[0..*len): unmasks and moves
@@ -123,10 +144,15 @@ struct mg__ws_mgr {
   size_t pool_left;               /* unused bytes at the end of pool */
 };
 
+/* --- state.c: per-manager state, randomness --- */
+
+/* The plugin's per-manager state. */
 struct mg__ws_mgr *mg__ws_mgr(struct mg_mgr *mgr);
 
 /* Fills out with n random bytes (kernel randomness, pooled). */
 void mg__ws_random(struct mg_mgr *mgr, unsigned char *out, size_t n);
+
+/* --- conn.c: an open connection --- */
 
 /* The handshake is done on nc (layer l): frames flow from now on; any
  * bytes in recv_mbuf are processed. */

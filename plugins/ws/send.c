@@ -4,7 +4,7 @@
 #include "plugins/ws/internal.h"
 
 /* Appends n bytes to nc's send buffer (mg_send() takes an int). */
-static void append(struct mg_connection *nc, const void *p, size_t n) {
+static void send_bytes(struct mg_connection *nc, const void *p, size_t n) {
   const char *s = (const char *) p;
   while (n > 0) {
     size_t k = n > 0x40000000 ? 0x40000000 : n;
@@ -36,10 +36,10 @@ void mg_send_websocket_framev(struct mg_connection *nc, int op_and_flags,
   client = nc->listener == NULL;
   if (client) mg__ws_random(nc->mgr, mask, sizeof(mask));
   h = mg__ws_header(hdr, op_and_flags, total, client ? mask : NULL);
-  append(nc, hdr, h);
+  send_bytes(nc, hdr, h);
   start = nc->send_mbuf.len;
   for (i = 0; i < num_strings; i++) {
-    if (strings[i].len > 0) append(nc, strings[i].p, strings[i].len);
+    if (strings[i].len > 0) send_bytes(nc, strings[i].p, strings[i].len);
   }
   if (client && nc->send_mbuf.len - start == total) {
     mg__ws_mask((unsigned char *) nc->send_mbuf.buf + start, (size_t) total, mask);

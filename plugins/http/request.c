@@ -5,12 +5,8 @@
 #include "plugins/http/internal.h"
 
 #define MP_RECV_LIMIT (1024 * 1024) /* receive buffer cap while streaming */
-#define LINGER_SECONDS 2.0 /* at most this long input is drained after errors */
-#define LINGER_QUIET 0.2   /* ... or until the peer is quiet this long */
-
-static const struct mg_http_opts *opts_of(struct mg_connection *nc) {
-  return &mg__http_mgr(nc->mgr)->opts;
-}
+#define LINGER_QUIET 0.2 /* a failed connection closes once the peer is quiet
+                          * this long (at most MG__HTTP_LINGER_SECONDS) */
 
 /* The endpoint with the longest path that prefixes uri at a '/' boundary. */
 static struct mg__http_endpoint *find_endpoint(struct mg__http_conn *hc,
@@ -78,7 +74,7 @@ int mg__http_on_request(struct mg_connection *nc, struct mg__http_conn *hc,
     }
     if (run_upgrade_hooks(nc, hc, hm)) return 0;
     if (hc->layer->dead) return 0;
-    if (mg__http_try_claim(nc, hc, hm, f, n)) return !hc->layer->dead;
+    if (hc->hooks->claim(nc, hc, hm, f, n)) return !hc->layer->dead;
   }
   if (hc->layer->dead) return 0;
   if (f->chunked) {
@@ -89,10 +85,11 @@ int mg__http_on_request(struct mg_connection *nc, struct mg__http_conn *hc,
     maybe_continue(nc, hc, f);
     return 1;
   }
-  if (f->length > 0 && opts_of(nc)->streaming_multipart && is_multipart(hm)) {
+  if (f->length > 0 && mg__http_opts(nc)->streaming_multipart &&
+      is_multipart(hm)) {
     return start_multipart(nc, hc, hm, f, n);
   }
-  if ((uint64_t) f->length > opts_of(nc)->max_body_size) {
+  if ((uint64_t) f->length > mg__http_opts(nc)->max_body_size) {
     mg__http_fail(nc, hc, 413);
     return 0;
   }
@@ -102,17 +99,24 @@ int mg__http_on_request(struct mg_connection *nc, struct mg__http_conn *hc,
     hc->need_more = 1;
     return 0;
   }
-  mg__http_dispatch(nc, hc, hm, n);
-  if (!hc->layer->dead) mg__http_request_done(nc, hc, n + (size_t) f->length);
+  mg__http_deliver(nc, hc, hm, n, n + (size_t) f->length);
   return 1;
 }
 
-void mg__http_dispatch(struct mg_connection *nc, struct mg__http_conn *hc,
-                       struct http_message *hm, size_t head_len) {
+/* Delivers MG_EV_HTTP_REQUEST for hm, whose head is head_len bytes at the
+ * start of recv_mbuf (extensions may hold it meanwhile). */
+static void emit_request(struct mg_connection *nc, struct mg__http_conn *hc,
+                         struct http_message *hm, size_t head_len) {
   hc->cur_head_len = head_len;
   hc->dispatching = 1;
   mg_http_ext_emit(nc, hc->layer, MG_EV_HTTP_REQUEST, hm);
   hc->dispatching = 0;
+}
+
+void mg__http_deliver(struct mg_connection *nc, struct mg__http_conn *hc,
+                      struct http_message *hm, size_t head_len, size_t total) {
+  emit_request(nc, hc, hm, head_len);
+  if (!hc->layer->dead) mg__http_request_done(nc, hc, total);
 }
 
 void mg__http_request_done(struct mg_connection *nc, struct mg__http_conn *hc,
@@ -139,12 +143,6 @@ void mg__http_response_done(struct mg_connection *nc) {
     hc->need_more = 0;
     mg__http_process(nc, hc);
   }
-}
-
-void mg__http_fail(struct mg_connection *nc, struct mg__http_conn *hc,
-                   int code) {
-  if (hc->failed) return;
-  mg_http_send_error(nc, code, NULL);
 }
 
 /* --- streamed multipart bodies --- */
@@ -278,7 +276,7 @@ int mg__http_mp_continue(struct mg_connection *nc, struct mg__http_conn *hc) {
 /* --- timeouts --- */
 
 void mg__http_server_poll(struct mg_connection *nc, struct mg__http_conn *hc) {
-  const struct mg_http_opts *o = opts_of(nc);
+  const struct mg_http_opts *o = mg__http_opts(nc);
   double now = mg_mgr_time(nc->mgr);
   if (hc->failed) {
     if (nc->send_mbuf.len == 0 &&
@@ -300,12 +298,4 @@ void mg__http_server_poll(struct mg_connection *nc, struct mg__http_conn *hc) {
              now - hc->last_io > o->idle_timeout) {
     nc->flags |= MG_F_CLOSE_IMMEDIATELY;
   }
-}
-
-/* Called by mg_http_send_error() on a server connection. */
-void mg__http_linger(struct mg_connection *nc, struct mg__http_conn *hc) {
-  hc->failed = 1;
-  hc->linger_until = mg_mgr_time(nc->mgr) + LINGER_SECONDS;
-  hc->chunked = 0;
-  mbuf_clear(&nc->recv_mbuf);
 }

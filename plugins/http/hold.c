@@ -1,12 +1,9 @@
 /*
- * Requests held by extensions (HTTP extension ABI version 2): the serve
- * options a listener declared, claims at head time, a claimed body
- * streamed to its holder with back-pressure, responses produced over many
- * polls, and internal redirects.
+ * Requests held by extensions (HTTP extension ABI version 2): a claimed
+ * body streamed to its holder with back-pressure, responses produced over
+ * many polls, and internal redirects. Claims themselves are in claim.c.
  */
 #include "plugins/http/internal.h"
-
-#include <stddef.h>
 
 #define MAX_CHUNK_LINE 4096 /* a longer chunk-size line is malformed */
 #define MAX_TRAILERS 8192   /* trailer bytes accepted after the last chunk */
@@ -16,150 +13,7 @@
 /* States of the chunked decoder of a claimed body. */
 enum { CH_SIZE, CH_DATA, CH_CRLF, CH_TRAILER, CH_DONE };
 
-/* --- Declared serve options (mg_http_set_serve_opts) --- */
-
-/* Serve options shared by a listener and the connections it accepted. */
-struct mg__http_shared_opts {
-  int refs;                     /* holders */
-  struct mg_serve_http_opts o;  /* the options; strings follow the struct */
-};
-
-/* The string fields of struct mg_serve_http_opts. */
-static const size_t s_opt_fields[] = {
-    offsetof(struct mg_serve_http_opts, document_root),
-    offsetof(struct mg_serve_http_opts, index_files),
-    offsetof(struct mg_serve_http_opts, per_directory_auth_file),
-    offsetof(struct mg_serve_http_opts, auth_domain),
-    offsetof(struct mg_serve_http_opts, global_auth_file),
-    offsetof(struct mg_serve_http_opts, enable_directory_listing),
-    offsetof(struct mg_serve_http_opts, ssi_pattern),
-    offsetof(struct mg_serve_http_opts, ip_acl),
-    offsetof(struct mg_serve_http_opts, url_rewrites),
-    offsetof(struct mg_serve_http_opts, dav_document_root),
-    offsetof(struct mg_serve_http_opts, dav_auth_file),
-    offsetof(struct mg_serve_http_opts, hidden_file_pattern),
-    offsetof(struct mg_serve_http_opts, cgi_file_pattern),
-    offsetof(struct mg_serve_http_opts, cgi_interpreter),
-    offsetof(struct mg_serve_http_opts, custom_mime_types),
-    offsetof(struct mg_serve_http_opts, extra_headers),
-};
-#define NUM_OPT_FIELDS (sizeof(s_opt_fields) / sizeof(s_opt_fields[0]))
-
-static const char **opt_field(struct mg_serve_http_opts *o, size_t i) {
-  return (const char **) (void *) ((char *) o + s_opt_fields[i]);
-}
-
-/* A heap copy of src with its strings, one reference. */
-static struct mg__http_shared_opts *copy_opts(
-    const struct mg_serve_http_opts *src) {
-  struct mg_serve_http_opts tmp = *src;
-  struct mg__http_shared_opts *s;
-  size_t i, total = sizeof(*s);
-  char *p;
-  for (i = 0; i < NUM_OPT_FIELDS; i++) {
-    const char *v = *opt_field(&tmp, i);
-    if (v != NULL) total += strlen(v) + 1;
-  }
-  s = (struct mg__http_shared_opts *) MG_MALLOC(total);
-  if (s == NULL) return NULL;
-  s->refs = 1;
-  s->o = *src;
-  p = (char *) (s + 1);
-  for (i = 0; i < NUM_OPT_FIELDS; i++) {
-    const char **f = opt_field(&s->o, i);
-    if (*f != NULL) {
-      size_t n = strlen(*f) + 1;
-      memcpy(p, *f, n);
-      *f = p;
-      p += n;
-    }
-  }
-  return s;
-}
-
-struct mg_serve_http_opts *mg_http_ext_opts_dup(
-    const struct mg_serve_http_opts *opts) {
-  struct mg__http_shared_opts *s = opts == NULL ? NULL : copy_opts(opts);
-  return s == NULL ? NULL : &s->o;
-}
-
-void mg_http_ext_opts_free(struct mg_serve_http_opts *opts) {
-  if (opts != NULL) {
-    MG_FREE((char *) opts - offsetof(struct mg__http_shared_opts, o));
-  }
-}
-
-struct mg__http_shared_opts *mg__http_serve_opts_ref(
-    struct mg__http_shared_opts *s) {
-  if (s != NULL) s->refs++;
-  return s;
-}
-
-void mg__http_serve_opts_free(struct mg__http_conn *hc) {
-  struct mg__http_shared_opts *s = hc->serve_opts;
-  hc->serve_opts = NULL;
-  if (s != NULL && --s->refs == 0) MG_FREE(s);
-}
-
-void mg_http_set_serve_opts(struct mg_connection *nc,
-                            struct mg_serve_http_opts opts) {
-  struct mg__http_conn *hc;
-  struct mg__http_shared_opts *s;
-  if (nc == NULL) return;
-  mg_set_protocol_http_websocket(nc);
-  hc = mg__http_conn(nc);
-  s = copy_opts(&opts);
-  if (hc == NULL || s == NULL) {
-    MG_FREE(s);
-    return;
-  }
-  mg__http_serve_opts_free(hc);
-  hc->serve_opts = s;
-}
-
-const struct mg_serve_http_opts *mg_http_ext_serve_opts(
-    struct mg_connection *nc) {
-  struct mg__http_conn *hc = mg__http_conn(nc);
-  return hc == NULL || hc->serve_opts == NULL ? NULL : &hc->serve_opts->o;
-}
-
 /* --- Holding a request --- */
-
-/* The holder of a request whose claim hook answered without holding: the
- * body is dropped and the response is complete. */
-static size_t drop_body(struct mg_connection *nc, void *req, const char *data,
-                        size_t len, int last) {
-  (void) nc;
-  (void) req;
-  (void) data;
-  (void) last;
-  return len;
-}
-
-static int drop_produce(struct mg_connection *nc, void *req) {
-  (void) nc;
-  (void) req;
-  return 1;
-}
-
-static void drop_finish(struct mg_connection *nc, void *req, int aborted) {
-  (void) nc;
-  (void) req;
-  (void) aborted;
-}
-
-static const struct mg_http_ext s_drop = {
-    .version = MG_HTTP_EXT_VERSION,
-    .name = "drop",
-    .upgrade = NULL,
-    .reply = NULL,
-    .access = NULL,
-    .serve = NULL,
-    .claim = NULL,
-    .body = drop_body,
-    .produce = drop_produce,
-    .finish = drop_finish,
-};
 
 int mg_http_ext_hold(struct mg_connection *nc, const struct mg_http_ext *ext,
                      void *req) {
@@ -202,10 +56,6 @@ void mg_http_ext_wake(struct mg_connection *nc) {
   }
 }
 
-int mg__http_streaming(const struct mg__http_conn *hc) {
-  return hc->hold != NULL && hc->hold->claimed && !hc->hold->body_ended;
-}
-
 /* Gives recv_mbuf_limit back once the claimed body stopped streaming. */
 static void restore_limit(struct mg_connection *nc, struct mg__http_hold *h) {
   if (!h->claimed) return;
@@ -239,9 +89,9 @@ static int stream_broken(struct mg_connection *nc, struct mg__http_conn *hc) {
   return -1;
 }
 
-/* Starts streaming the body of a request just claimed (head of n bytes). */
-static void start_body(struct mg_connection *nc, struct mg__http_conn *hc,
-                       const struct mg__http_frame *f, size_t n) {
+void mg__http_hold_body(struct mg_connection *nc, struct mg__http_conn *hc,
+                        const struct mg__http_frame *f, size_t n,
+                        int answer_continue) {
   struct mg__http_hold *h = hc->hold;
   h->claimed = 1;
   h->body_ended = 0;
@@ -252,59 +102,8 @@ static void start_body(struct mg_connection *nc, struct mg__http_conn *hc,
   if (nc->recv_mbuf_limit > MG_HTTP_STREAM_BUFFER) {
     nc->recv_mbuf_limit = MG_HTTP_STREAM_BUFFER;
   }
-  if (f->expect_continue && h->ext != &s_drop) {
-    mg_printf(nc, "%s", "HTTP/1.1 100 Continue\r\n\r\n");
-  }
+  if (answer_continue) mg_printf(nc, "%s", "HTTP/1.1 100 Continue\r\n\r\n");
   mg__http_request_done(nc, hc, n);
-}
-
-/* Non-zero if an extension has a claim hook. */
-static int any_claim_hook(const struct mg__http_mgr *m) {
-  int i;
-  for (i = 0; m != NULL && i < m->num_exts; i++) {
-    if (m->exts[i]->claim != NULL) return 1;
-  }
-  return 0;
-}
-
-/* Runs the claim hooks on the mapped request. Returns 1 if one took it. */
-static int run_claims(struct mg_connection *nc, struct mg__http_conn *hc,
-                      struct http_message *hm, const char *path,
-                      const cs_stat_t *st) {
-  struct mg__http_mgr *m = mg__http_mgr(nc->mgr);
-  const struct mg_serve_http_opts *o = &hc->serve_opts->o;
-  int i, taken = 0;
-  hc->dispatching = 1;
-  for (i = 0; i < m->num_exts && !taken && !hc->layer->dead; i++) {
-    if (m->exts[i]->claim != NULL) {
-      taken = m->exts[i]->claim(nc, hm, path, st, o);
-    }
-  }
-  if (taken && hc->hold == NULL && !hc->layer->dead &&
-      mg_http_ext_hold(nc, &s_drop, NULL) != 0) {
-    nc->flags |= MG_F_CLOSE_IMMEDIATELY; /* out of memory */
-  }
-  hc->dispatching = 0;
-  return taken;
-}
-
-int mg__http_try_claim(struct mg_connection *nc, struct mg__http_conn *hc,
-                       struct http_message *hm,
-                       const struct mg__http_frame *f, size_t n) {
-  char path[4096];
-  cs_stat_t st;
-  int exists = 0;
-  if (hc->serve_opts == NULL || hc->cur_ep != NULL ||
-      !any_claim_hook(mg__http_mgr(nc->mgr)) ||
-      mg__http_map_quiet(nc, hm, &hc->serve_opts->o, path, sizeof(path), &st,
-                         &exists) != 0) {
-    return 0;
-  }
-  hc->cur_head_len = n;
-  if (!run_claims(nc, hc, hm, path, exists ? &st : NULL)) return 0;
-  if (hc->layer->dead || hc->hold == NULL) return 1;
-  start_body(nc, hc, f, n);
-  return 1;
 }
 
 /* --- The claimed body --- */
@@ -454,7 +253,7 @@ int mg__http_stream_continue(struct mg_connection *nc,
 
 /* Non-zero if the response may grow now. */
 static int has_room(struct mg_connection *nc, struct mg__http_conn *hc) {
-  return nc->send_mbuf.len < MG_HTTP_PRODUCE_LOW && hc->file_fd == 0 &&
+  return nc->send_mbuf.len < MG_HTTP_PRODUCE_LOW && hc->file_fd < 0 &&
          mg__send_fd_pending(nc) == 0 &&
          !(nc->flags & MG_F_CLOSE_IMMEDIATELY);
 }
@@ -471,7 +270,7 @@ static void inject(struct mg_connection *nc, struct mg__http_conn *hc,
 }
 
 /* The held request is over: finish, then the next request. */
-static void complete(struct mg_connection *nc, struct mg__http_conn *hc) {
+static void end_hold(struct mg_connection *nc, struct mg__http_conn *hc) {
   struct mg__http_hold *h = hc->hold;
   char *redirect = h->redirect;
   size_t redirect_len = h->redirect_len;
@@ -509,7 +308,7 @@ void mg__http_hold_pump(struct mg_connection *nc, struct mg__http_conn *hc) {
     mg__http_process(nc, hc);
     if (hc->layer->dead || hc->hold != h) return;
   }
-  if (h->done && h->body_ended) complete(nc, hc);
+  if (h->done && h->body_ended) end_hold(nc, hc);
 }
 
 /* --- Internal redirects --- */
