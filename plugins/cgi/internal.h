@@ -66,13 +66,15 @@ void mg__cgi_env_free(struct mg__cgi_env *e);
 struct mg__cgi_req;
 
 /* Starts the script for the request hm on nc (path: the script file;
- * path_info: what followed it in the URI). body is sent to its input when
- * not NULL (a buffered request); else the input stays open for
- * mg__cgi_req_input(). Returns the request, or NULL (answered 500). */
+ * path_info: what followed it in the URI; co: the plugin's options). body
+ * is sent to its input when not NULL (a buffered request); else the input
+ * stays open for mg__cgi_req_input(). Returns the request, or NULL
+ * (answered 500). */
 struct mg__cgi_req *mg__cgi_req_start(struct mg_connection *nc,
                                       struct http_message *hm,
                                       const char *path, struct mg_str path_info,
                                       const struct mg_serve_http_opts *opts,
+                                      const struct mg_cgi_opts *co,
                                       const struct mg_str *body);
 
 /* Gives body bytes to the script's input; returns how many it took (fewer
@@ -87,16 +89,11 @@ int mg__cgi_req_output(struct mg__cgi_req *r);
 /* Ends the request: the script is killed if it still runs, and reaped. */
 void mg__cgi_req_free(struct mg__cgi_req *r);
 
-/* The extension's descriptor (for mg_http_ext_hold()). */
-extern const struct mg_http_ext mg__cgi_http_ext;
-
 /* --- plugin.c --- */
 
 /* The cgi plugin's descriptor. */
 extern const struct mg_plugin mg_plugin_cgi;
 
-/* The options in force for mgr. */
-struct mg_cgi_opts mg__cgi_opts(struct mg_mgr *mgr);
 
 #ifdef __cplusplus
 }

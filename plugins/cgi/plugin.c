@@ -19,7 +19,7 @@ static void defaults(struct mg_cgi_opts *o) {
   if (o->max_header_size == 0) o->max_header_size = 16 * 1024;
 }
 
-struct mg_cgi_opts mg__cgi_opts(struct mg_mgr *mgr) {
+static struct mg_cgi_opts opts_of(struct mg_mgr *mgr) {
   struct cgi_mgr *m =
       (struct cgi_mgr *) mg_plugin_mgr_state(mgr, &mg_plugin_cgi);
   struct mg_cgi_opts o;
@@ -30,7 +30,7 @@ struct mg_cgi_opts mg__cgi_opts(struct mg_mgr *mgr) {
 }
 
 struct mg_cgi_opts mg_cgi_get_options(struct mg_mgr *mgr) {
-  return mg__cgi_opts(mgr);
+  return opts_of(mgr);
 }
 
 int mg_cgi_set_options(struct mg_mgr *mgr, const struct mg_cgi_opts *opts) {
@@ -40,6 +40,30 @@ int mg_cgi_set_options(struct mg_mgr *mgr, const struct mg_cgi_opts *opts) {
   m->opts = *opts;
   return 0;
 }
+
+static int cgi_claim(struct mg_connection *nc, struct http_message *hm,
+                     const char *path, const cs_stat_t *st,
+                     const struct mg_serve_http_opts *opts);
+static int cgi_serve(struct mg_connection *nc, struct http_message *hm,
+                     const char *path, const cs_stat_t *st,
+                     const struct mg_serve_http_opts *opts);
+static size_t cgi_body(struct mg_connection *nc, void *req, const char *data,
+                       size_t len, int last);
+static int cgi_produce(struct mg_connection *nc, void *req);
+static void cgi_finish(struct mg_connection *nc, void *req, int aborted);
+
+static const struct mg_http_ext cgi_http_ext = {
+    .version = MG_HTTP_EXT_VERSION,
+    .name = "cgi",
+    .upgrade = NULL,
+    .reply = NULL,
+    .access = NULL,
+    .serve = cgi_serve,
+    .claim = cgi_claim,
+    .body = cgi_body,
+    .produce = cgi_produce,
+    .finish = cgi_finish,
+};
 
 /* Non-zero if path names a script under o. */
 static int is_script(const char *path, const cs_stat_t *st,
@@ -82,13 +106,14 @@ static int run(struct mg_connection *nc, struct http_message *hm,
   char script[4096];
   size_t info_len;
   struct mg__cgi_req *r;
+  struct mg_cgi_opts co = opts_of(nc->mgr);
   if (find_script(path, st, o, script, sizeof(script), &info_len) != 0) {
     return 0;
   }
   r = mg__cgi_req_start(nc, hm, script,
                         mg_mk_str_n(path + strlen(path) - info_len, info_len),
-                        o, body);
-  if (r != NULL && mg_http_ext_hold(nc, &mg__cgi_http_ext, r) != 0) {
+                        o, &co, body);
+  if (r != NULL && mg_http_ext_hold(nc, &cgi_http_ext, r) != 0) {
     mg__cgi_req_free(r);
     mg_http_send_error(nc, 500, NULL); /* not inside the request's event */
   }
@@ -124,22 +149,10 @@ static void cgi_finish(struct mg_connection *nc, void *req, int aborted) {
   mg__cgi_req_free((struct mg__cgi_req *) req);
 }
 
-const struct mg_http_ext mg__cgi_http_ext = {
-    .version = MG_HTTP_EXT_VERSION,
-    .name = "cgi",
-    .upgrade = NULL,
-    .reply = NULL,
-    .access = NULL,
-    .serve = cgi_serve,
-    .claim = cgi_claim,
-    .body = cgi_body,
-    .produce = cgi_produce,
-    .finish = cgi_finish,
-};
 
 static int cgi_init(struct mg_mgr *mgr, void *state) {
   (void) state;
-  return mg_http_ext_register(mgr, &mg__cgi_http_ext);
+  return mg_http_ext_register(mgr, &cgi_http_ext);
 }
 
 static const struct mg_plugin *const cgi_deps[] = {&mg_plugin_http, NULL};

@@ -269,10 +269,10 @@ static void script_event(struct mg_connection *sc, int ev,
 /* Builds the environment and starts the script on a new socket pair. */
 static int start_script(struct mg__cgi_req *r, struct http_message *hm,
                         const char *path, struct mg_str path_info,
-                        const struct mg_serve_http_opts *o) {
+                        const struct mg_serve_http_opts *o,
+                        const struct mg_cgi_opts *co) {
   struct mg__cgi_env env;
   struct mg__cgi_env_in in;
-  struct mg_cgi_opts co = mg__cgi_opts(r->nc->mgr);
   char uri[4096];
   int fds[2], n = mg_url_decode(hm->uri.p, (int) hm->uri.len, uri,
                                 (int) sizeof(uri), 0);
@@ -301,7 +301,7 @@ static int start_script(struct mg__cgi_req *r, struct http_message *hm,
   }
   r->sc->user_data = r;
   r->sc->recv_mbuf_limit = OUT_BUFFER;
-  if (co.timeout > 0) mg_set_timer(r->sc, mg_mgr_time(r->nc->mgr) + co.timeout);
+  if (co->timeout > 0) mg_set_timer(r->sc, mg_mgr_time(r->nc->mgr) + co->timeout);
   return 0;
 }
 
@@ -309,6 +309,7 @@ struct mg__cgi_req *mg__cgi_req_start(struct mg_connection *nc,
                                       struct http_message *hm,
                                       const char *path, struct mg_str path_info,
                                       const struct mg_serve_http_opts *opts,
+                                      const struct mg_cgi_opts *co,
                                       const struct mg_str *body) {
   struct mg__cgi_req *r = (struct mg__cgi_req *) MG_CALLOC(1, sizeof(*r));
   if (r == NULL) {
@@ -316,11 +317,11 @@ struct mg__cgi_req *mg__cgi_req_start(struct mg_connection *nc,
     return NULL;
   }
   r->nc = nc;
-  r->max_head = mg__cgi_opts(nc->mgr).max_header_size;
+  r->max_head = co->max_header_size;
   r->is_head = mg_vcmp(&hm->method, "HEAD") == 0;
   r->http10 = mg_vcmp(&hm->proto, "HTTP/1.0") == 0;
   r->left = -1;
-  if (start_script(r, hm, path, path_info, opts) != 0) {
+  if (start_script(r, hm, path, path_info, opts, co) != 0) {
     MG_FREE(r);
     mg_http_send_error(nc, 500, NULL);
     return NULL;
