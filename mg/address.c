@@ -3,7 +3,7 @@
 #include "mg/internal.h"
 
 /* Parses a decimal port of up to 5 digits (0-65535). Returns -1 if bad. */
-static long parse_port(const char *s) {
+static long parse_address_port(const char *s) {
   long port = 0;
   int digits = 0;
   for (; *s != '\0'; s++, digits++) {
@@ -51,7 +51,7 @@ static int split_host_port(const char *s, char *host_buf, size_t host_len,
   if (hlen >= host_len) return -1;
   memcpy(host_buf, s, hlen);
   host_buf[hlen] = '\0';
-  *port = parse_port(colon + 1);
+  *port = parse_address_port(colon + 1);
   return *port < 0 ? -1 : 0;
 }
 

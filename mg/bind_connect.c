@@ -2,8 +2,8 @@
  * name through the resolver plugin) and mg_add_sock(). */
 #include "mg/internal.h"
 
-/* Reports err through opts' error_string. */
-static void set_error(const char **error_string, const char *msg) {
+/* Reports msg through the options' error_string. */
+static void report_open_error(const char **error_string, const char *msg) {
   if (error_string != NULL) *error_string = msg;
 }
 
@@ -23,7 +23,7 @@ static struct mg_connection *new_conn(struct mg_mgr *mgr,
                                       const char **error_string) {
   struct mg_connection *nc = mg__alloc_conn(mgr, handler);
   if (nc == NULL) {
-    set_error(error_string, "out of memory");
+    report_open_error(error_string, "out of memory");
     return NULL;
   }
   nc->user_data = user_data;
@@ -74,7 +74,7 @@ struct mg_connection *mg_bind_opt(struct mg_mgr *mgr, const char *address,
   char host[256];
   struct mg_iface *iface = pick_iface(mgr, address, opts.iface);
   if (iface == NULL) {
-    set_error(opts.error_string, "no interface for this address");
+    report_open_error(opts.error_string, "no interface for this address");
     return NULL;
   }
   memset(&sa, 0, sizeof(sa));
@@ -82,7 +82,7 @@ struct mg_connection *mg_bind_opt(struct mg_mgr *mgr, const char *address,
     proto = mem_proto(address);
   } else if (mg_parse_address(address, &sa, &proto, host, sizeof(host)) !=
              0) {
-    set_error(opts.error_string, "cannot parse address");
+    report_open_error(opts.error_string, "cannot parse address");
     return NULL;
   }
   nc = new_conn(mgr, handler, MG_PICK_UD(user_data, opts.user_data), iface,
@@ -94,7 +94,7 @@ struct mg_connection *mg_bind_opt(struct mg_mgr *mgr, const char *address,
   {
     const char *msg = mg__bind_tls(nc, &opts);
     if (msg != NULL) {
-      set_error(opts.error_string, msg);
+      report_open_error(opts.error_string, msg);
       mg__destroy_conn(nc);
       errno = EINVAL;
       return NULL;
@@ -109,7 +109,7 @@ struct mg_connection *mg_bind_opt(struct mg_mgr *mgr, const char *address,
     err = iface->vtable->listen_tcp(nc, &sa);
   }
   if (err != 0) {
-    set_error(opts.error_string, "failed to open listener");
+    report_open_error(opts.error_string, "failed to open listener");
     mg__destroy_conn(nc);
     errno = err;
     return NULL;
@@ -174,7 +174,7 @@ struct mg_connection *mg_connect_opt(struct mg_mgr *mgr, const char *address,
   char host[256];
   struct mg_iface *iface = pick_iface(mgr, address, opts.iface);
   if (iface == NULL) {
-    set_error(opts.error_string, "no interface for this address");
+    report_open_error(opts.error_string, "no interface for this address");
     return NULL;
   }
   memset(&sa, 0, sizeof(sa));
@@ -183,7 +183,7 @@ struct mg_connection *mg_connect_opt(struct mg_mgr *mgr, const char *address,
   } else {
     kind = mg_parse_address(address, &sa, &proto, host, sizeof(host));
     if (kind < 0) {
-      set_error(opts.error_string, "cannot parse address");
+      report_open_error(opts.error_string, "cannot parse address");
       return NULL;
     }
   }
@@ -193,7 +193,7 @@ struct mg_connection *mg_connect_opt(struct mg_mgr *mgr, const char *address,
   nc->flags = opts.flags;
   if (proto == SOCK_DGRAM) nc->flags |= MG_F_UDP;
   if (mem_name(address) != NULL && set_mem_name(nc, mem_name(address)) != 0) {
-    set_error(opts.error_string, "cannot parse address");
+    report_open_error(opts.error_string, "cannot parse address");
     mg__destroy_conn(nc);
     return NULL;
   }
@@ -202,7 +202,7 @@ struct mg_connection *mg_connect_opt(struct mg_mgr *mgr, const char *address,
     const char *msg =
         mg__connect_tls(nc, &opts, mem_name(address) == NULL ? host : NULL);
     if (msg != NULL) {
-      set_error(opts.error_string, msg);
+      report_open_error(opts.error_string, msg);
       mg__destroy_conn(nc);
       return NULL;
     }
@@ -235,7 +235,7 @@ struct mg_connection *mg_add_sock_opt(struct mg_mgr *mgr, sock_t sock,
   struct mg_iface *iface = opts.iface ? opts.iface
                                       : (mgr->num_ifaces ? mgr->ifaces[0] : NULL);
   if (iface == NULL || iface->vtable->sock_set == NULL) {
-    set_error(opts.error_string, "interface cannot adopt sockets");
+    report_open_error(opts.error_string, "interface cannot adopt sockets");
     return NULL;
   }
   nc = new_conn(mgr, handler, MG_PICK_UD(user_data, opts.user_data), iface,

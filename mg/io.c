@@ -32,7 +32,7 @@ static size_t recv_room(const struct mg_connection *nc) {
 }
 
 /* Handles a recv result r of a TCP read. Returns 1 to keep reading. */
-static int handle_recv(struct mg_connection *nc, long r) {
+static int deliver_tcp_read(struct mg_connection *nc, long r) {
   if (r > 0) {
     int n = (int) r;
     nc->recv_mbuf.len += (size_t) r;
@@ -86,7 +86,7 @@ void mg_if_can_recv_cb(struct mg_connection *nc) {
       return;
     }
     r = transport_recv(nc, nc->recv_mbuf.buf + nc->recv_mbuf.len, n);
-    if (!handle_recv(nc, r)) break;
+    if (!deliver_tcp_read(nc, r)) break;
   }
 }
 

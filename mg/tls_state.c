@@ -63,8 +63,8 @@ int mg__tls_advance(struct mg_connection *nc) {
 
 /* Sets up TLS on nc (not yet in the manager's list). NULL on success, else
  * the reason (static), with nothing of TLS left on nc. */
-static const char *tls_setup(struct mg_connection *nc,
-                             const struct mg_tls_params *p) {
+static const char *setup_conn_tls(struct mg_connection *nc,
+                                  const struct mg_tls_params *p) {
   const char *err = NULL;
   if (nc->mgr->tls == NULL) return "TLS is not available in this build";
   if (nc->flags & MG_F_UDP) return "TLS over UDP is not supported";
@@ -97,7 +97,7 @@ const char *mg__bind_tls(struct mg_connection *nc,
   p.ca_cert = opts->ssl_ca_cert;
   p.cipher_suites = opts->ssl_cipher_suites;
   p.is_server = 1;
-  return tls_setup(nc, &p);
+  return setup_conn_tls(nc, &p);
 }
 
 /* TLS for an outgoing connection to host, if opts ask for it. */
@@ -124,7 +124,7 @@ const char *mg__connect_tls(struct mg_connection *nc,
   name = p.server_name;
   if (name == NULL || strcmp(name, "*") == 0) name = host;
   if (name != NULL && !is_ip_literal(name)) p.sni = name;
-  return tls_setup(nc, &p);
+  return setup_conn_tls(nc, &p);
 }
 
 const char *mg_set_ssl(struct mg_connection *nc, const char *cert,
@@ -139,7 +139,7 @@ const char *mg_set_ssl(struct mg_connection *nc, const char *cert,
   p.cert = cert;
   p.ca_cert = ca_cert;
   p.is_server = (nc->flags & MG_F_LISTENING) != 0;
-  return tls_setup(nc, &p);
+  return setup_conn_tls(nc, &p);
 }
 
 const char *mg_ssl_get_error(const struct mg_connection *nc) {
