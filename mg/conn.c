@@ -9,6 +9,7 @@ struct mg_connection *mg__alloc_conn(struct mg_mgr *mgr,
   if (c == NULL) return NULL;
   c->mgr = mgr;
   c->sock = INVALID_SOCKET;
+  c->send_fd = -1; /* no file queued */
   c->handler = handler;
   c->recv_mbuf_limit = ~(size_t) 0;
   c->last_io_time = (time_t) mg_mgr_time(mgr);

@@ -61,7 +61,7 @@ int mg_if_wants_write(const struct mg_connection *nc) {
   }
 #endif
   if (nc->flags & MG_F_BUFFER_BUT_DONT_SEND) return 0;
-  return nc->send_mbuf.len > nc->send_off || nc->send_fd > 0;
+  return nc->send_mbuf.len > nc->send_off || nc->send_fd >= 0;
 }
 
 /* Copies the new connection's settings from its listener. */

@@ -203,17 +203,17 @@ void mg_if_can_send_cb(struct mg_connection *nc) {
     send_udp(nc);
     return;
   }
-  if (nc->send_fd > 0 && nc->send_fd_mark > m->len) {
+  if (nc->send_fd >= 0 && nc->send_fd_mark > m->len) {
     nc->send_fd_mark = m->len; /* the program rewrote send_mbuf */
   }
-  if (nc->send_fd > 0 && nc->send_off >= nc->send_fd_mark) {
+  if (nc->send_fd >= 0 && nc->send_off >= nc->send_fd_mark) {
     if (mg__can_sendfile(nc)) {
       mg__sendfile_piece(nc);
       return;
     }
     if (mg__file_to_mbuf(nc) != 0) return;
   }
-  limit = nc->send_fd > 0 ? nc->send_fd_mark : m->len;
+  limit = nc->send_fd >= 0 ? nc->send_fd_mark : m->len;
   r = transport_send(nc, m->buf + nc->send_off, limit - nc->send_off);
   if (r == 0) return;
   if (r < 0) {

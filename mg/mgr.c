@@ -105,7 +105,7 @@ double mg_set_timer(struct mg_connection *c, double timestamp) {
 static int must_close(const struct mg_connection *c) {
   if (c->flags & MG_F_CLOSE_IMMEDIATELY) return 1;
   if ((c->flags & MG_F_SEND_AND_CLOSE) && c->send_mbuf.len <= c->send_off &&
-      c->send_fd == 0) {
+      c->send_fd < 0) {
     return 1;
   }
   return 0;

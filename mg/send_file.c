@@ -7,13 +7,15 @@
 
 int mg__send_fd(struct mg_connection *nc, int fd, int64_t offset, int64_t len) {
   if (nc == NULL || fd < 0 || offset < 0 || len < 0) return -1;
-  if ((nc->flags & (MG_F_UDP | MG_F_LISTENING)) || nc->send_fd > 0) return -1;
+  if ((nc->flags & (MG_F_UDP | MG_F_LISTENING)) || nc->send_fd >= 0) {
+    return -1;
+  }
   if (len == 0) {
     close(fd);
     return 0;
   }
   if (nc->send_off > nc->send_mbuf.len) nc->send_off = 0;
-  nc->send_fd = fd + 1;
+  nc->send_fd = fd;
   nc->send_fd_off = offset;
   nc->send_fd_left = len;
   nc->send_fd_mark = nc->send_mbuf.len;
@@ -21,12 +23,12 @@ int mg__send_fd(struct mg_connection *nc, int fd, int64_t offset, int64_t len) {
 }
 
 int64_t mg__send_fd_pending(const struct mg_connection *nc) {
-  return nc->send_fd > 0 ? nc->send_fd_left : 0;
+  return nc->send_fd >= 0 ? nc->send_fd_left : 0;
 }
 
 void mg__send_fd_done(struct mg_connection *nc) {
-  if (nc->send_fd > 0) close(nc->send_fd - 1);
-  nc->send_fd = 0;
+  if (nc->send_fd >= 0) close(nc->send_fd);
+  nc->send_fd = -1;
   nc->send_fd_left = 0;
   nc->send_fd_mark = 0;
 }
@@ -55,7 +57,7 @@ void mg__sendfile_piece(struct mg_connection *nc) {
   long r;
   int sent;
   if ((int64_t) n > nc->send_fd_left) n = (size_t) nc->send_fd_left;
-  r = nc->iface->vtable->tcp_sendfile(nc, nc->send_fd - 1, nc->send_fd_off, n);
+  r = nc->iface->vtable->tcp_sendfile(nc, nc->send_fd, nc->send_fd_off, n);
   if (r == 0) return; /* would block */
   if (r < 0) {
     send_failed(nc, r);
@@ -83,7 +85,7 @@ int mg__file_to_mbuf(struct mg_connection *nc) {
   }
   after = m->len - mark;
   memmove(m->buf + mark + n, m->buf + mark, after);
-  got = pread(nc->send_fd - 1, m->buf + mark, n, (off_t) nc->send_fd_off);
+  got = pread(nc->send_fd, m->buf + mark, n, (off_t) nc->send_fd_off);
   if (got < (ssize_t) n) {
     memmove(m->buf + mark + (got > 0 ? got : 0), m->buf + mark + n, after);
   }
