@@ -1,8 +1,9 @@
-/* Parsing "[proto://][host]:port" addresses. */
+/* Addresses: parsing "[proto://][host]:port", normalizing and comparing
+ * peers, resolving names, printing; socket pairs. */
 #include "mg/internal.h"
 
 /* Parses a decimal port of up to 5 digits (0-65535). Returns -1 if bad. */
-static long parse_port(const char *s) {
+static long parse_address_port(const char *s) {
   long port = 0;
   int digits = 0;
   for (; *s != '\0'; s++, digits++) {
@@ -50,7 +51,7 @@ static int split_host_port(const char *s, char *host_buf, size_t host_len,
   if (hlen >= host_len) return -1;
   memcpy(host_buf, s, hlen);
   host_buf[hlen] = '\0';
-  *port = parse_port(colon + 1);
+  *port = parse_address_port(colon + 1);
   return *port < 0 ? -1 : 0;
 }
 
@@ -100,4 +101,83 @@ int mg_parse_address(const char *str, union socket_address *sa, int *proto,
     return 0;
   }
   return 1; /* a name: the resolver's job */
+}
+
+void mg__normalize_addr(union socket_address *out,
+                        const union socket_address *in) {
+  union socket_address tmp;
+  memset(&tmp, 0, sizeof(tmp));
+  if (in->sa.sa_family == AF_INET) {
+    tmp.sin.sin_family = AF_INET;
+    tmp.sin.sin_port = in->sin.sin_port;
+    tmp.sin.sin_addr = in->sin.sin_addr;
+#if MG_ENABLE_IPV6
+  } else if (in->sa.sa_family == AF_INET6 &&
+             IN6_IS_ADDR_V4MAPPED(&in->sin6.sin6_addr)) {
+    tmp.sin.sin_family = AF_INET;
+    tmp.sin.sin_port = in->sin6.sin6_port;
+    memcpy(&tmp.sin.sin_addr, &in->sin6.sin6_addr.s6_addr[12], 4);
+  } else if (in->sa.sa_family == AF_INET6) {
+    tmp.sin6 = in->sin6;
+#endif
+  } else {
+    tmp = *in;
+  }
+  *out = tmp;
+}
+
+/* Non-zero if a and b (both normalized) name the same peer. */
+int mg__same_peer(const union socket_address *a,
+                  const union socket_address *b) {
+  if (a->sa.sa_family != b->sa.sa_family) return 0;
+  if (a->sa.sa_family == AF_INET) {
+    return a->sin.sin_port == b->sin.sin_port &&
+           a->sin.sin_addr.s_addr == b->sin.sin_addr.s_addr;
+  }
+#if MG_ENABLE_IPV6
+  if (a->sa.sa_family == AF_INET6) {
+    return a->sin6.sin6_port == b->sin6.sin6_port &&
+           memcmp(&a->sin6.sin6_addr, &b->sin6.sin6_addr, 16) == 0 &&
+           a->sin6.sin6_scope_id == b->sin6.sin6_scope_id;
+  }
+#endif
+  return memcmp(a, b, sizeof(*a)) == 0;
+}
+
+int mg_socketpair(sock_t sp[2], int sock_type) {
+  int fds[2];
+  if (socketpair(AF_UNIX, sock_type, 0, fds) != 0) return 0;
+  sp[0] = fds[0];
+  sp[1] = fds[1];
+  return 1;
+}
+
+int mg_resolve(const char *domain_name, char *ip_addr_buf, size_t buf_len) {
+  struct addrinfo hints, *res = NULL;
+  int ok = 0;
+  memset(&hints, 0, sizeof(hints));
+  hints.ai_family = AF_INET;
+  if (domain_name == NULL || buf_len == 0) return 0;
+  if (getaddrinfo(domain_name, NULL, &hints, &res) != 0 || res == NULL) {
+    return 0;
+  }
+  if (res->ai_family == AF_INET) {
+    const struct sockaddr_in *sin = (const struct sockaddr_in *) res->ai_addr;
+    ok = inet_ntop(AF_INET, &sin->sin_addr, ip_addr_buf, (socklen_t) buf_len) !=
+         NULL;
+  }
+  freeaddrinfo(res);
+  return ok;
+}
+
+int mg_conn_addr_to_str(struct mg_connection *c, char *buf, size_t len,
+                        int flags) {
+  union socket_address sa;
+  memset(&sa, 0, sizeof(sa));
+  if (flags & MG_SOCK_STRINGIFY_REMOTE) {
+    sa = c->sa;
+  } else if (c->iface != NULL && c->iface->vtable->get_conn_addr != NULL) {
+    c->iface->vtable->get_conn_addr(c, 0, &sa);
+  }
+  return mg_sock_addr_to_str(&sa, buf, len, flags);
 }

@@ -46,7 +46,8 @@ const Vector kRfcVectors[] = {
 
 TEST(Base64, EncodeRfcVectors) {
   for (const Vector &v : kRfcVectors) {
-    EXPECT_EQ(Encode(v.plain), v.encoded) << v.plain;
+    SCOPED_TRACE(v.plain);
+    EXPECT_EQ(Encode(v.plain), v.encoded);
     char out[16];
     cs_base64_encode((const unsigned char *) v.plain, (int) strlen(v.plain),
                      out);
@@ -56,8 +57,9 @@ TEST(Base64, EncodeRfcVectors) {
 
 TEST(Base64, DecodeRfcVectors) {
   for (const Vector &v : kRfcVectors) {
+    SCOPED_TRACE(v.encoded);
     int consumed = -1;
-    EXPECT_EQ(Decode(v.encoded, &consumed), v.plain) << v.encoded;
+    EXPECT_EQ(Decode(v.encoded, &consumed), v.plain);
     EXPECT_EQ(consumed, (int) strlen(v.encoded));
     char out[16];
     EXPECT_EQ(mg_base64_decode((const unsigned char *) v.encoded,
@@ -91,63 +93,55 @@ TEST(Base64, BinaryAndAllBytes) {
   EXPECT_EQ(Encode(std::string("\xfb\xef", 2)), "++8=");
 }
 
-TEST(Base64, UnpaddedFinalGroup) {
+// Input that is not whole padded base64: what cs_base64_decode() makes of
+// it and how many input bytes it consumed.
+struct PartialDecode {
+  std::string in;
+  const char *out;
   int consumed;
-  EXPECT_EQ(Decode("Zg", &consumed), "f");
-  EXPECT_EQ(consumed, 2);
-  EXPECT_EQ(Decode("Zm8", &consumed), "fo");
-  EXPECT_EQ(consumed, 3);
-  EXPECT_EQ(Decode("Zm9vYg", &consumed), "foob");
-  EXPECT_EQ(consumed, 6);
+};
+
+const PartialDecode kPartialDecodes[] = {
+    // An unpadded final group.
+    {"Zg", "f", 2},
+    {"Zm8", "fo", 3},
+    {"Zm9vYg", "foob", 6},
+    // A lone character cannot carry a byte.
+    {"Z", "", 0},
+    {"Zm9vY", "foo", 4},
+    // Padding too short, too early, or followed by data.
+    {"Zg=", "", 0},
+    {"Z===", "", 0},
+    {"====", "", 0},
+    {"Zg=a", "", 0},
+    {"Zm9vZg=a", "foo", 4},
+    // Decoding ends with the padding.
+    {"Zg==Zg==", "f", 4},
+    {"Zm8=Zm9v", "fo", 4},
+    // It stops at an invalid character, white space included.
+    {"Zm9v!mFy", "foo", 4},
+    {"Zm9vYm!y", "foo", 4},
+    {"!m9v", "", 0},
+    {"Zm9v Zm9v", "foo", 4},
+    {"Zm9v\nZm9v", "foo", 4},
+    {std::string("Zm\0v", 4), "", 0},
+    // Bytes >= 0x80 are invalid (not aliases of ASCII letters).
+    {"\xc1\xc1\xc1\xc1", "", 0},
+    {"Zm9v\xda\xed\xe6\xf9", "foo", 4},
+    // URL-safe alphabet characters are not standard base64.
+    {"-_-_", "", 0},
+};
+
+TEST(Base64, PartialInput) {
+  for (const PartialDecode &c : kPartialDecodes) {
+    SCOPED_TRACE(testing::PrintToString(c.in));
+    int consumed = -1;
+    EXPECT_EQ(Decode(c.in, &consumed), c.out);
+    EXPECT_EQ(consumed, c.consumed);
+  }
 }
 
-TEST(Base64, MalformedPadding) {
-  int consumed;
-  // A lone character cannot carry a byte.
-  EXPECT_EQ(Decode("Z", &consumed), "");
-  EXPECT_EQ(consumed, 0);
-  EXPECT_EQ(Decode("Zm9vY", &consumed), "foo");
-  EXPECT_EQ(consumed, 4);
-  // Padding too short, too early, or followed by data.
-  EXPECT_EQ(Decode("Zg=", &consumed), "");
-  EXPECT_EQ(consumed, 0);
-  EXPECT_EQ(Decode("Z===", &consumed), "");
-  EXPECT_EQ(consumed, 0);
-  EXPECT_EQ(Decode("====", &consumed), "");
-  EXPECT_EQ(consumed, 0);
-  EXPECT_EQ(Decode("Zg=a", &consumed), "");
-  EXPECT_EQ(consumed, 0);
-  EXPECT_EQ(Decode("Zm9vZg=a", &consumed), "foo");
-  EXPECT_EQ(consumed, 4);
-  // Decoding ends with the padding.
-  EXPECT_EQ(Decode("Zg==Zg==", &consumed), "f");
-  EXPECT_EQ(consumed, 4);
-  EXPECT_EQ(Decode("Zm8=Zm9v", &consumed), "fo");
-  EXPECT_EQ(consumed, 4);
-}
-
-TEST(Base64, StopsAtInvalidCharacter) {
-  int consumed;
-  EXPECT_EQ(Decode("Zm9v!mFy", &consumed), "foo");
-  EXPECT_EQ(consumed, 4);
-  EXPECT_EQ(Decode("Zm9vYm!y", &consumed), "foo");
-  EXPECT_EQ(consumed, 4);
-  EXPECT_EQ(Decode("!m9v", &consumed), "");
-  EXPECT_EQ(consumed, 0);
-  EXPECT_EQ(Decode("Zm9v Zm9v", &consumed), "foo");  // white space
-  EXPECT_EQ(consumed, 4);
-  EXPECT_EQ(Decode("Zm9v\nZm9v", &consumed), "foo");
-  EXPECT_EQ(consumed, 4);
-  EXPECT_EQ(Decode(std::string("Zm\0v", 4), &consumed), "");
-  EXPECT_EQ(consumed, 0);
-  // Bytes >= 0x80 are invalid (not aliases of ASCII letters).
-  EXPECT_EQ(Decode("\xc1\xc1\xc1\xc1", &consumed), "");
-  EXPECT_EQ(consumed, 0);
-  EXPECT_EQ(Decode("Zm9v\xda\xed\xe6\xf9", &consumed), "foo");
-  EXPECT_EQ(consumed, 4);
-  // URL-safe alphabet characters are not standard base64.
-  EXPECT_EQ(Decode("-_-_", &consumed), "");
-  EXPECT_EQ(consumed, 0);
+TEST(Base64, MgBase64DecodeStopsAtInvalidCharacter) {
   char out[8];
   EXPECT_LT(mg_base64_decode((const unsigned char *) "Zm9v!", 5, out), 5);
   EXPECT_STREQ(out, "foo");
@@ -244,21 +238,24 @@ TEST(Base64, AppendToMbuf) {
 }
 
 TEST(Base64, BasicAuthHeader) {
-  struct mbuf m;
-  mbuf_init(&m, 0);
-  mg_basic_auth_header(mg_mk_str("Aladdin"), mg_mk_str("open sesame"), &m);
-  EXPECT_EQ(std::string(m.buf, m.len),
-            "Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n");
-  mbuf_clear(&m);
-  mg_basic_auth_header(mg_mk_str("Aladdin:open sesame"), mg_mk_str(nullptr),
-                       &m);
-  EXPECT_EQ(std::string(m.buf, m.len),
-            "Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n");
-  mbuf_clear(&m);
-  // An empty (non-NULL) password still gets its colon.
-  mg_basic_auth_header(mg_mk_str("u"), mg_mk_str(""), &m);
-  EXPECT_EQ(std::string(m.buf, m.len), "Authorization: Basic dTo=\r\n");
-  mbuf_free(&m);
+  struct {
+    const char *user, *pass, *want;
+  } cases[] = {
+      {"Aladdin", "open sesame",
+       "Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n"},
+      {"Aladdin:open sesame", nullptr,
+       "Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n"},
+      // An empty (non-NULL) password still gets its colon.
+      {"u", "", "Authorization: Basic dTo=\r\n"},
+  };
+  for (const auto &c : cases) {
+    SCOPED_TRACE(c.want);
+    struct mbuf m;
+    mbuf_init(&m, 0);
+    mg_basic_auth_header(mg_mk_str(c.user), mg_mk_str(c.pass), &m);
+    EXPECT_EQ(std::string(m.buf, m.len), c.want);
+    mbuf_free(&m);
+  }
 }
 
 }  // namespace

@@ -4,7 +4,7 @@
  * address and the queue of datagrams sent to it. A client's datagram goes
  * to whoever is bound to its NAME when it leaves; the core reads the
  * listener's queue through udp_recv and makes one child per client
- * address (udp_child() in net.c); a child's reply goes to the client
+ * address (udp_child() in io.c); a child's reply goes to the client
  * with the child's peer address. Datagrams are copied into the receiver's
  * queue, so either side may close at any time; closing frees the closing
  * side's queue.

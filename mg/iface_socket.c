@@ -47,7 +47,7 @@ static void set_cloexec(sock_t sock) {
 }
 
 #if MG_USE_EPOLL
-static struct sock_iface *state_of(struct mg_connection *nc) {
+static struct sock_iface *sock_iface_of(struct mg_connection *nc) {
   return (struct sock_iface *) nc->iface->data;
 }
 #endif
@@ -131,7 +131,7 @@ static void sock_add_conn(struct mg_connection *nc) {
 
 static void sock_remove_conn(struct mg_connection *nc) {
 #if MG_USE_EPOLL
-  struct sock_iface *si = state_of(nc);
+  struct sock_iface *si = sock_iface_of(nc);
   if ((nc->io_state & MG__IO_REGISTERED) && si != NULL) {
     struct epoll_event ev;
     memset(&ev, 0, sizeof(ev));

@@ -36,19 +36,74 @@ void mg__layers_reap(struct mg_mgr *mgr);
 void mg__layers_proto_handler(struct mg_connection *nc, int ev,
                               void *ev_data MG_UD_ARG(void *user_data));
 
-/* Connections (net.c). */
+/* Connections (conn.c). */
 struct mg_connection *mg__alloc_conn(struct mg_mgr *mgr,
                                      mg_event_handler_t handler);
+void mg__add_conn(struct mg_mgr *mgr, struct mg_connection *c);
+void mg__close_conn(struct mg_connection *c);
+void mg__destroy_conn(struct mg_connection *c);
+
+/* Interfaces, the core's side (iface.c). */
+/* The interface of mgr serving scheme, or NULL. */
+struct mg_iface *mg__iface_by_scheme(struct mg_mgr *mgr, const char *s);
+/* Delivers MG_EV_CONNECT(err); a failed connection is then closed. */
+void mg__deliver_connect(struct mg_connection *nc, int err);
 void mg__connect_pending(struct mg_connection *nc, int err);
+
+/* Addresses (address.c). */
 /* Copies in to out, IPv4-mapped IPv6 turned into plain IPv4, padding
  * zeroed. */
 void mg__normalize_addr(union socket_address *out,
                         const union socket_address *in);
 /* Length of the sockaddr in sa for its family. */
 socklen_t mg__sa_len(const union socket_address *sa);
-void mg__add_conn(struct mg_mgr *mgr, struct mg_connection *c);
-void mg__close_conn(struct mg_connection *c);
-void mg__destroy_conn(struct mg_connection *c);
+/* Non-zero if a and b (both normalized) name the same peer. */
+int mg__same_peer(const union socket_address *a,
+                  const union socket_address *b);
+
+/* Moving bytes (io.c). */
+/* Makes room for n more bytes at the end of m. Returns 0 on failure. */
+int mg__mbuf_reserve(struct mbuf *m, size_t n);
+/* Drops the bytes already written, when that is cheap enough. */
+void mg__compact_send_mbuf(struct mg_connection *nc);
+
+/* The queued file of mg__send_fd() (send_file.c). */
+/* Closes the queued file, if any, and forgets it. */
+void mg__send_fd_done(struct mg_connection *nc);
+/* Non-zero if nc's queued file may leave by the interface's sendfile. */
+int mg__can_sendfile(const struct mg_connection *nc);
+/* Sends the next piece of the queued file by sendfile(). */
+void mg__sendfile_piece(struct mg_connection *nc);
+/* Reads the next piece of the queued file into send_mbuf at the mark.
+ * Returns 0, or -1 if nc failed. */
+int mg__file_to_mbuf(struct mg_connection *nc);
+
+/* TLS on a connection, the core's side (tls_state.c). */
+#if MG_ENABLE_SSL
+/* Non-zero if nc's bytes go through TLS. */
+int mg__uses_tls(const struct mg_connection *nc);
+/* Non-zero while nc's TLS handshake is under way. */
+int mg__tls_handshaking(const struct mg_connection *nc);
+/* Non-zero for an accepted TLS connection not yet announced (no
+ * MG_EV_ACCEPT yet): it gets no events, not even MG_EV_CLOSE. */
+int mg__tls_unannounced(const struct mg_connection *nc);
+/* Non-zero if TLS holds decrypted bytes for nc that the core wants. */
+int mg__tls_has_pending(struct mg_connection *nc);
+/* Runs nc's TLS handshake as far as the transport allows and announces the
+ * outcome. Returns 1 when the handshake completed now. */
+int mg__tls_advance(struct mg_connection *nc);
+/* TLS for a listener, if opts ask for it. NULL on success, else why. */
+const char *mg__bind_tls(struct mg_connection *nc,
+                         const struct mg_bind_opts *opts);
+/* TLS for an outgoing connection to host, if opts ask for it. NULL on
+ * success, else why. */
+const char *mg__connect_tls(struct mg_connection *nc,
+                            const struct mg_connect_opts *opts,
+                            const char *host);
+#else
+#define mg__tls_unannounced(nc) 0
+#define mg__tls_has_pending(nc) 0
+#endif
 
 /* Broadcast (broadcast.c). */
 void mg__broadcast_init(struct mg_mgr *mgr);

@@ -142,7 +142,7 @@ struct mg_connection {
   struct mg_layer *layers; /* protocol layers, bottom first */
   size_t send_off;          /* bytes of send_mbuf already written */
   unsigned int io_state;    /* interface bookkeeping */
-  int send_fd;              /* file queued by mg__send_fd(): fd + 1, or 0 */
+  int send_fd;              /* file queued by mg__send_fd(), or -1 */
   size_t send_fd_mark;      /* its bytes go out after send_mbuf[0, mark) */
   int64_t send_fd_off;      /* its next offset */
   int64_t send_fd_left;     /* its bytes still to send */

@@ -5,8 +5,8 @@
  * Bytes go through a BIO of our own that calls the connection's interface
  * (tcp_recv/tcp_send), so TLS works on any transport, sockets or mem://.
  */
-#include "mg/plugin.h"
 #include "mg/tls.h"
+#include "mg/tls_boringssl.h"
 
 #if MG_ENABLE_SSL /* else //mg:tls is tls_none.c; this file is empty */
 
@@ -58,21 +58,14 @@ struct tls_conn {
 
 /* A client context, reused by connections with the same settings: loading
  * a CA bundle (the system one: ~140 certificates) costs milliseconds. */
-struct ctx_entry {
-  struct ctx_entry *next;
+struct mg__tls_ctx_entry {
+  struct mg__tls_ctx_entry *next;
   char *key; /* cert, key, ca and cipher names, NUL-separated */
   size_t key_len;
   SSL_CTX *ctx; /* one reference held by the cache */
 };
 
 #define MAX_CACHED_CTX 8
-
-/* Per-manager state of the plugin. */
-struct tls_mgr {
-  struct ctx_entry *cache; /* most recently made first */
-};
-
-extern const struct mg_plugin mg_plugin_tls;
 
 static struct tls_conn *tls_of(const struct mg_connection *nc) {
   return (struct tls_conn *) nc->ssl_if_data;
@@ -333,7 +326,7 @@ static void add_key_part(char *buf, size_t cap, size_t *len, const char *s) {
 }
 
 /* Frees a cache entry. */
-static void drop_entry(struct ctx_entry *e) {
+static void drop_entry(struct mg__tls_ctx_entry *e) {
   SSL_CTX_free(e->ctx);
   MG_FREE(e->key);
   MG_FREE(e);
@@ -343,10 +336,11 @@ static void drop_entry(struct ctx_entry *e) {
  * reference for the caller, or NULL and *err. */
 static SSL_CTX *client_ctx(struct mg_mgr *mgr, const struct mg_tls_params *p,
                            const char **err) {
-  struct tls_mgr *tm = (struct tls_mgr *) mg_plugin_mgr_state(mgr, &mg_plugin_tls);
+  struct mg__tls_mgr *tm =
+      (struct mg__tls_mgr *) mg_plugin_mgr_state(mgr, &mg_plugin_tls);
   char key[4096];
   size_t len = 0;
-  struct ctx_entry *e, **pe;
+  struct mg__tls_ctx_entry *e, **pe;
   SSL_CTX *ctx;
   int n = 0;
   add_key_part(key, sizeof(key), &len, p->cert);
@@ -362,7 +356,7 @@ static SSL_CTX *client_ctx(struct mg_mgr *mgr, const struct mg_tls_params *p,
   }
   if ((ctx = new_ctx(p, err)) == NULL) return NULL;
   if (tm == NULL || len > sizeof(key)) return ctx;
-  e = (struct ctx_entry *) MG_CALLOC(1, sizeof(*e));
+  e = (struct mg__tls_ctx_entry *) MG_CALLOC(1, sizeof(*e));
   if (e == NULL || (e->key = (char *) MG_MALLOC(len)) == NULL) {
     MG_FREE(e);
     return ctx;
@@ -551,37 +545,22 @@ static const struct mg_tls_vtable s_vtable = {
 };
 
 /* ------------------------------------------------------------------ */
-/* The plugin                                                           */
+/* The plugin's init and free (its descriptor is in tls_plugin.c)       */
 
-static int tls_plugin_init(struct mg_mgr *mgr, void *state) {
+int mg__tls_plugin_init(struct mg_mgr *mgr, void *state) {
   (void) state;
   mgr->tls = &s_vtable;
   return 0;
 }
 
-static void tls_plugin_free(struct mg_mgr *mgr, void *state) {
-  struct tls_mgr *tm = (struct tls_mgr *) state;
+void mg__tls_plugin_free(struct mg_mgr *mgr, void *state) {
+  struct mg__tls_mgr *tm = (struct mg__tls_mgr *) state;
   (void) mgr; /* mgr->tls stays: connections closed later still need it */
   while (tm->cache != NULL) {
-    struct ctx_entry *e = tm->cache;
+    struct mg__tls_ctx_entry *e = tm->cache;
     tm->cache = e->next;
     drop_entry(e);
   }
 }
-
-const struct mg_plugin mg_plugin_tls = {
-    .abi_version = MG_PLUGIN_ABI_VERSION,
-    .name = "tls",
-    .deps = NULL,
-    .ev_first = 0,
-    .ev_last = 0,
-    .mgr_state_size = sizeof(struct tls_mgr),
-    .conn_state_size = 0,
-    .init = tls_plugin_init,
-    .free = tls_plugin_free,
-    .attach = NULL,
-    .detach = NULL,
-    .event = NULL,
-};
 
 #endif /* MG_ENABLE_SSL */

@@ -5,6 +5,8 @@
 #include <poll.h>
 
 #include <atomic>
+#include <climits>
+#include <ostream>
 #include <thread>
 
 #include "mg/tls_test_util.h"
@@ -53,42 +55,111 @@ class Tls : public TlsTest {
   }
 };
 
-TEST_F(Tls, EchoWithVerificationAndSni) {
+// One client against a fresh server: the server's certificate, what the
+// client asks for, and what comes of it.
+struct VerifyCase {
+  const char *name;         // the test's name
+  const char *cert, *key;   // the server's ("": the key is in cert)
+  const char *host;         // connected to
+  const char *ca;           // ssl_ca_cert: a file, "*", or nullptr
+  const char *server_name;  // ssl_server_name, or nullptr
+  const char *ciphers;      // ssl_cipher_suites, or nullptr
+  unsigned long flags;      // connect flags
+  int status;               // at MG_EV_CONNECT; kRefused: any error
+  const char *why[2];       // in mg_ssl_get_error() (nullptr: no more)
+  const char *sni;          // seen by the server (nullptr: not checked)
+};
+
+constexpr int kRefused = INT_MIN;
+
+void PrintTo(const VerifyCase &c, std::ostream *os) { *os << c.name; }
+
+const VerifyCase kVerifyCases[] = {
+    // name, cert, key, host, ca, server_name, ciphers, flags, status, why,
+    // sni
+    {"EchoWithSni", "server.pem", "server.key", "localhost", "ca.pem",
+     nullptr, nullptr, 0, 0, {}, "localhost"},
+    // No SNI for an IP literal (RFC 6066); the address is verified.
+    {"IpAddressWithoutSni", "ec_server.pem", "ec_server.key", "127.0.0.1",
+     "ca.pem", nullptr, nullptr, 0, 0, {}, ""},
+    {"KeyInCertificateFile", "server_combined.pem", "", "localhost",
+     "ca.pem", nullptr, nullptr, 0, 0, {}, nullptr},
+    // A wrong name is refused unless named, or "*".
+    {"WrongNameRefused", "wrongname.pem", "wrongname.key", "localhost",
+     "ca.pem", nullptr, nullptr, 0, EPROTO,
+     {"certificate verify failed", "mismatch"}, nullptr},
+    {"WrongNameNamed", "wrongname.pem", "wrongname.key", "localhost",
+     "ca.pem", "wrong.example.com", nullptr, 0, 0, {}, nullptr},
+    {"WrongNameStar", "wrongname.pem", "wrongname.key", "localhost", "ca.pem",
+     "*", nullptr, 0, 0, {}, nullptr},
+    {"WrongNameOtherName", "wrongname.pem", "wrongname.key", "localhost",
+     "ca.pem", "other.example.com", nullptr, 0, kRefused, {}, nullptr},
+    // A wildcard covers one label.
+    {"Wildcard", "wildcard.pem", "wildcard.key", "127.0.0.1", "ca.pem",
+     "www.example.com", nullptr, 0, 0, {}, nullptr},
+    {"WildcardTwoLabels", "wildcard.pem", "wildcard.key", "127.0.0.1",
+     "ca.pem", "a.b.example.com", nullptr, 0, kRefused, {}, nullptr},
+    {"WildcardNoLabel", "wildcard.pem", "wildcard.key", "127.0.0.1",
+     "ca.pem", "example.com", nullptr, 0, kRefused, {}, nullptr},
+    {"ExpiredRefused", "expired.pem", "expired.key", "localhost", "ca.pem",
+     nullptr, nullptr, 0, EPROTO, {"expired"}, nullptr},
+    // Self-signed is refused unless the CA is "*".
+    {"SelfSignedRefused", "selfsigned.pem", "selfsigned.key", "localhost",
+     "ca.pem", nullptr, nullptr, 0, EPROTO, {"self"}, nullptr},
+    {"SelfSignedStar", "selfsigned.pem", "selfsigned.key", "localhost", "*",
+     nullptr, nullptr, 0, 0, {}, nullptr},
+    // TLS asked for by a cipher list alone: no CA, no verification (as in
+    // the reference).
+    {"CipherListAlone", "selfsigned.pem", "selfsigned.key", "localhost",
+     nullptr, nullptr, "ECDHE-ECDSA-AES128-GCM-SHA256", 0, 0, {}, nullptr},
+    // Or by the MG_F_SSL flag alone.
+    {"SslFlagAlone", "selfsigned.pem", "selfsigned.key", "localhost", nullptr,
+     nullptr, nullptr, MG_F_SSL, 0, {}, nullptr},
+};
+
+class TlsVerify : public Tls,
+                  public ::testing::WithParamInterface<VerifyCase> {};
+
+TEST_P(TlsVerify, Outcome) {
+  const VerifyCase &c = GetParam();
   Seen srv;
-  struct mg_connection *l = Server(&srv, "server.pem", "server.key");
+  struct mg_connection *l = Server(&srv, c.cert, c.key);
   ASSERT_NE(l, nullptr) << bind_error_;
   EXPECT_TRUE(l->flags & MG_F_SSL);
   struct mg_connect_opts o = Opts();
-  o.ssl_ca_cert = CaOpt("ca.pem");
-  Seen s = Run("localhost", l, o);
-  EXPECT_EQ(s.connect_status, 0) << s.error;
-  EXPECT_TRUE(s.handshake_done);
-  EXPECT_EQ(s.error, "");
-  EXPECT_EQ(srv.accepts, 1);
-  EXPECT_TRUE(srv.handshake_done);
-  EXPECT_EQ(srv.sni, "localhost");
+  o.ssl_ca_cert = c.ca != nullptr ? CaOpt(c.ca) : nullptr;
+  o.ssl_server_name = c.server_name;
+  o.ssl_cipher_suites = c.ciphers;
+  o.flags = c.flags;
+  Seen s = Run(c.host, l, o);
+  if (c.status == kRefused) {
+    EXPECT_NE(s.connect_status, 0);
+  } else {
+    EXPECT_EQ(s.connect_status, c.status) << s.error;
+  }
+  for (const char *why : c.why) {
+    if (why != nullptr) {
+      EXPECT_NE(s.error.find(why), std::string::npos) << s.error;
+    }
+  }
+  if (c.status == 0) {
+    EXPECT_TRUE(s.handshake_done);
+    EXPECT_EQ(s.error, "");
+    EXPECT_EQ(srv.accepts, 1);
+    EXPECT_TRUE(srv.handshake_done);
+  } else {
+    EXPECT_FALSE(s.handshake_done);
+  }
+  if (c.sni != nullptr) {
+    EXPECT_EQ(srv.sni, c.sni);
+  }
 }
 
-TEST_F(Tls, IpAddressVerifiedAndNoSniForIp) {
-  Seen srv;
-  struct mg_connection *l = Server(&srv, "ec_server.pem", "ec_server.key");
-  ASSERT_NE(l, nullptr) << bind_error_;
-  struct mg_connect_opts o = Opts();
-  o.ssl_ca_cert = CaOpt("ca.pem");
-  Seen s = Run("127.0.0.1", l, o);
-  EXPECT_EQ(s.connect_status, 0) << s.error;
-  EXPECT_EQ(srv.accepts, 1);
-  EXPECT_EQ(srv.sni, "");  // no SNI for an IP literal (RFC 6066)
-}
-
-TEST_F(Tls, KeyInCertificateFile) {
-  Seen srv;
-  struct mg_connection *l = Server(&srv, "server_combined.pem");
-  ASSERT_NE(l, nullptr) << bind_error_;
-  struct mg_connect_opts o = Opts();
-  o.ssl_ca_cert = CaOpt("ca.pem");
-  EXPECT_EQ(Run("localhost", l, o).connect_status, 0);
-}
+INSTANTIATE_TEST_SUITE_P(
+    Certificates, TlsVerify, ::testing::ValuesIn(kVerifyCases),
+    [](const ::testing::TestParamInfo<VerifyCase> &info) {
+      return std::string(info.param.name);
+    });
 
 TEST_F(Tls, MutualTlsAcceptedAndRefused) {
   Seen srv;
@@ -198,40 +269,51 @@ TEST_F(Tls, SelfSignedRefusedUnlessStar) {
 }
 
 TEST_F(Tls, SetupErrorsLeaveNothingBehind) {
+  struct {
+    const char *cert, *key, *ca, *ciphers, *error;
+  } bind_cases[] = {
+      {"missing.pem", "", "", nullptr, "cannot load ssl_cert"},
+      {"server.pem", "missing.key", "", nullptr, "cannot load ssl_key"},
+      {"server.pem", "client.key", "", nullptr,
+       "ssl_key does not match ssl_cert"},
+      {"ec_server.pem", "client.key", "", nullptr,
+       "ssl_key does not match ssl_cert"},
+      // No key in the file.
+      {"server.pem", "", "", nullptr, "cannot load the key from ssl_cert"},
+      {"server.pem", "server.key", "missing.pem", nullptr,
+       "cannot load ssl_ca_cert"},
+      {"server.pem", "server.key", "", "NO-SUCH-CIPHER",
+       "no usable cipher suite in ssl_cipher_suites"},
+      // A CA but no certificate.
+      {"", "", "ca.pem", nullptr, "a TLS listener needs ssl_cert"},
+  };
   Seen srv;
-  EXPECT_EQ(Server(&srv, "missing.pem"), nullptr);
-  EXPECT_STREQ(bind_error_, "cannot load ssl_cert");
-  EXPECT_EQ(Server(&srv, "server.pem", "missing.key"), nullptr);
-  EXPECT_STREQ(bind_error_, "cannot load ssl_key");
-  EXPECT_EQ(Server(&srv, "server.pem", "client.key"), nullptr);
-  EXPECT_STREQ(bind_error_, "ssl_key does not match ssl_cert");
-  EXPECT_EQ(Server(&srv, "ec_server.pem", "client.key"), nullptr);
-  EXPECT_STREQ(bind_error_, "ssl_key does not match ssl_cert");
-  EXPECT_EQ(Server(&srv, "server.pem"), nullptr);  // no key in the file
-  EXPECT_STREQ(bind_error_, "cannot load the key from ssl_cert");
-  EXPECT_EQ(Server(&srv, "server.pem", "server.key", "missing.pem"), nullptr);
-  EXPECT_STREQ(bind_error_, "cannot load ssl_ca_cert");
-  EXPECT_EQ(Server(&srv, "server.pem", "server.key", "", "NO-SUCH-CIPHER"),
-            nullptr);
-  EXPECT_STREQ(bind_error_, "no usable cipher suite in ssl_cipher_suites");
-  EXPECT_EQ(Server(&srv, "", "", "ca.pem"), nullptr);  // a CA but no cert
-  EXPECT_STREQ(bind_error_, "a TLS listener needs ssl_cert");
+  for (const auto &c : bind_cases) {
+    SCOPED_TRACE(c.error);
+    EXPECT_EQ(Server(&srv, c.cert, c.key, c.ca, c.ciphers), nullptr);
+    EXPECT_STREQ(bind_error_, c.error);
+  }
 
-  struct mg_connect_opts o = Opts();
-  std::string missing = Cert("missing.pem");
-  o.ssl_ca_cert = missing.c_str();
+  struct {
+    const char *address, *ca, *psk_identity, *psk_key, *error;
+  } connect_cases[] = {
+      {"127.0.0.1:1", "missing.pem", nullptr, nullptr,
+       "cannot load ssl_ca_cert"},
+      {"127.0.0.1:1", nullptr, "id", "abc",
+       "ssl_psk_key must be 32 or 64 hex digits"},
+      {"udp://127.0.0.1:1", "*", nullptr, nullptr,
+       "TLS over UDP is not supported"},
+  };
   Seen s;
-  EXPECT_EQ(Client("127.0.0.1:1", &s, o), nullptr);
-  EXPECT_STREQ(connect_error_, "cannot load ssl_ca_cert");
-  o = Opts();
-  o.ssl_psk_identity = "id";
-  o.ssl_psk_key = "abc";
-  EXPECT_EQ(Client("127.0.0.1:1", &s, o), nullptr);
-  EXPECT_STREQ(connect_error_, "ssl_psk_key must be 32 or 64 hex digits");
-  o = Opts();
-  o.ssl_ca_cert = "*";
-  EXPECT_EQ(Client("udp://127.0.0.1:1", &s, o), nullptr);
-  EXPECT_STREQ(connect_error_, "TLS over UDP is not supported");
+  for (const auto &c : connect_cases) {
+    SCOPED_TRACE(c.error);
+    struct mg_connect_opts o = Opts();
+    o.ssl_ca_cert = c.ca != nullptr ? CaOpt(c.ca) : nullptr;
+    o.ssl_psk_identity = c.psk_identity;
+    o.ssl_psk_key = c.psk_key;
+    EXPECT_EQ(Client(c.address, &s, o), nullptr);
+    EXPECT_STREQ(connect_error_, c.error);
+  }
   EXPECT_EQ(CountConns(&mgr_), 0);
   PollFor(&mgr_, 0.05);
   EXPECT_EQ(s.events, 0);
