@@ -215,6 +215,7 @@ TEST_F(CgiTest, LocalAndClientRedirects) {
   EXPECT_NE(out.find("Location: http://example.invalid/x"), std::string::npos) << out;
   ASSERT_EQ(Curl({Url("/cgi-bin/loop.cgi")}, &out), 0);
   EXPECT_EQ(out.compare(0, 12, "HTTP/1.1 500"), 0) << out;
+  EXPECT_TRUE(Until([] { return Zombies() == 0; }, 30));
 }
 
 TEST_F(CgiTest, NoHeaderBlockIs500NotAHang) {
@@ -226,7 +227,7 @@ TEST_F(CgiTest, NoHeaderBlockIs500NotAHang) {
     ASSERT_EQ(Curl({Url(s)}, &out, 20), 0) << s;
     EXPECT_EQ(out.compare(0, 12, "HTTP/1.1 500"), 0) << s << ": " << out;
   }
-  EXPECT_TRUE(Until([] { return Zombies() == 0; }));
+  EXPECT_TRUE(Until([] { return Zombies() == 0; }, 30));
 }
 
 TEST_F(CgiTest, Http10ClientGetsACloseDelimitedBody) {
@@ -261,7 +262,7 @@ TEST_F(CgiTest, ScriptRunningTooLongIsKilled) {
   ASSERT_TRUE(Until([&] { return r.data.find("\r\n\r\n") != std::string::npos; }));
   EXPECT_EQ(r.data.compare(0, 12, "HTTP/1.1 504"), 0) << r.data;
   EXPECT_FALSE(Alive(pid));
-  EXPECT_TRUE(Until([] { return Zombies() == 0; }));
+  EXPECT_TRUE(Until([] { return Zombies() == 0; }, 30));
 }
 
 TEST_F(CgiTest, ClientGoingAwayKillsTheScript) {
@@ -281,7 +282,7 @@ TEST_F(CgiTest, ClientGoingAwayKillsTheScript) {
   c->flags |= MG_F_CLOSE_IMMEDIATELY;
   ASSERT_TRUE(Until([&] { return !Alive(pid); }));
   mgtest::PollFor(&mgr_, 0.05);  // nothing may touch the freed request now
-  EXPECT_TRUE(Until([] { return Zombies() == 0; }));
+  EXPECT_TRUE(Until([] { return Zombies() == 0; }, 30));
 }
 
 TEST_F(CgiTest, AThousandRequestsLeaveNoZombie) {
@@ -297,7 +298,8 @@ TEST_F(CgiTest, AThousandRequestsLeaveNoZombie) {
     for (const auto &rep : httptest::Replies(r.data)) done += rep.code == 200 && rep.body == "ok";
   }
   EXPECT_EQ(done, 1000);
-  EXPECT_TRUE(Until([] { return Zombies() == 0; }));
+  EXPECT_TRUE(Until([] { return Zombies() == 0; }, 30));
+
 }
 
 TEST_F(CgiTest, FloodingScriptIsPausedForASlowClient) {
@@ -326,7 +328,7 @@ TEST_F(CgiTest, FloodingScriptIsPausedForASlowClient) {
   ASSERT_TRUE(Until([&] { return got >= 20000000; }, 60)) << got;
   c->handler = nullptr;
   c->user_data = nullptr;
-  EXPECT_TRUE(Until([] { return Zombies() == 0; }));
+  EXPECT_TRUE(Until([] { return Zombies() == 0; }, 30));
 }
 
 #else

@@ -35,12 +35,23 @@ struct mg__cgi_req {
 
 /* --- the process --- */
 
+/* Waits for pid, again when a signal interrupts the wait. */
+static pid_t wait_for(pid_t pid, int flags) {
+  pid_t r;
+  int i;
+  for (i = 0; i < 100; i++) {
+    r = waitpid(pid, NULL, flags);
+    if (r >= 0 || errno != EINTR) return r;
+  }
+  return -1;
+}
+
 /* Ends the script process: killed unless it has exited, then reaped. */
 static void reap(struct mg__cgi_req *r, int force) {
   if (r->pid <= 0) return;
-  if (force || waitpid(r->pid, NULL, WNOHANG) == 0) {
+  if (force || wait_for(r->pid, WNOHANG) == 0) {
     kill(r->pid, SIGKILL);
-    waitpid(r->pid, NULL, 0);
+    wait_for(r->pid, 0);
   }
   r->pid = 0;
 }
