@@ -41,14 +41,14 @@ static void resolv_free(struct mg_mgr *mgr, void *state) {
   st->nameserver = NULL;
 }
 
-static const struct mg_plugin *const s_deps[] = {&mg_plugin_dns, NULL};
+static const struct mg_plugin *const resolv_deps[] = {&mg_plugin_dns, NULL};
 
 const struct mg_plugin mg_plugin_resolv = {
     .abi_version = MG_PLUGIN_ABI_VERSION,
     .name = "resolv",
-    .deps = s_deps,
-    .ev_first = 500,
-    .ev_last = 549,
+    .deps = resolv_deps,
+    .ev_first = MG_EV_RESOLV_FIRST,
+    .ev_last = MG_EV_RESOLV_LAST,
     .mgr_state_size = sizeof(struct mg__resolv_mgr),
     .conn_state_size = sizeof(struct mg__resolv_link),
     .init = resolv_init,
