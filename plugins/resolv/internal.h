@@ -2,13 +2,14 @@
 #ifndef MG_PLUGINS_RESOLV_INTERNAL_H
 #define MG_PLUGINS_RESOLV_INTERNAL_H
 
-#include "plugins/dns/internal.h"
+#include "plugins/dns/dns_ext.h"
 #include "plugins/resolv/resolv.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
+/* The resolv plugin (plugin.c); no plugin stands on it. */
 extern const struct mg_plugin mg_plugin_resolv;
 
 #define MG__RESOLV_MAX_NS 8     /* nameservers kept */
