@@ -7,11 +7,6 @@ static struct mg__mqtt_bconn *bconn_of(struct mg_layer *l) {
   return (struct mg__mqtt_bconn *) l->state;
 }
 
-struct mg__mqtt_bconn *mg__mqtt_bconn(struct mg_connection *nc) {
-  struct mg_layer *l = mg_layer_find(nc, &mg_plugin_mqtt_broker);
-  return l != NULL ? bconn_of(l) : NULL;
-}
-
 static int is_mqtt_packet_event(int ev) {
   return ev >= MG_EV_MQTT_CONNECT && ev <= MG_EV_MQTT_DISCONNECT;
 }
