@@ -3,26 +3,26 @@
  * events. */
 #include "plugins/mqtt/internal.h"
 
-static struct mg__mqtt_conn *conn_state(struct mg_layer *layer) {
+struct mg__mqtt_conn *mg__mqtt_conn_of(struct mg_layer *layer) {
   return (struct mg__mqtt_conn *) layer->state;
 }
 
 struct mg_mqtt_proto_data *mg__mqtt_proto_data(struct mg_connection *nc) {
   struct mg_layer *l = mg_layer_find(nc, &mg_plugin_mqtt);
-  return l != NULL ? &conn_state(l)->pd : NULL;
+  return l != NULL ? &mg__mqtt_conn_of(l)->pd : NULL;
 }
 
 int mg__mqtt_set_framer(struct mg_connection *nc, mg__mqtt_framer_t framer) {
   struct mg_layer *l = mg_layer_find(nc, &mg_plugin_mqtt);
   if (l == NULL) return -1;
-  conn_state(l)->framer = framer;
+  mg__mqtt_conn_of(l)->framer = framer;
   return 0;
 }
 
 void mg__mqtt_frame(struct mg_connection *nc, size_t packet_len) {
   struct mg_layer *l = mg_layer_find(nc, &mg_plugin_mqtt);
-  if (l != NULL && conn_state(l)->framer != NULL) {
-    conn_state(l)->framer(nc, packet_len);
+  if (l != NULL && mg__mqtt_conn_of(l)->framer != NULL) {
+    mg__mqtt_conn_of(l)->framer(nc, packet_len);
   }
 }
 

@@ -17,6 +17,9 @@ struct mg__mqtt_conn {
   mg__mqtt_framer_t framer;     /* see mg__mqtt_set_framer(); NULL: none */
 };
 
+/* The state of an MQTT layer. */
+struct mg__mqtt_conn *mg__mqtt_conn_of(struct mg_layer *layer);
+
 /* The keep-alive data of nc's MQTT layer, or NULL if it has none. */
 struct mg_mqtt_proto_data *mg__mqtt_proto_data(struct mg_connection *nc);
 

@@ -2,10 +2,6 @@
  * keep-alive PINGREQs among them) and mg_set_protocol_mqtt(). */
 #include "plugins/mqtt/internal.h"
 
-static struct mg__mqtt_conn *conn_state(struct mg_layer *layer) {
-  return (struct mg__mqtt_conn *) layer->state;
-}
-
 void mg_set_protocol_mqtt(struct mg_connection *nc) {
   if (mg_layer_find(nc, &mg_plugin_mqtt) == NULL) {
     mg_layer_push(nc, &mg_plugin_mqtt);
@@ -23,13 +19,14 @@ static void ping_when_idle(struct mg_connection *nc, struct mg__mqtt_conn *c) {
 static int mqtt_attach(struct mg_connection *nc, struct mg_layer *layer,
                        const struct mg_layer *parent) {
   (void) parent;
-  conn_state(layer)->pd.last_control_time = mg_mgr_time(nc->mgr);
-  nc->proto_data = &conn_state(layer)->pd;
+  mg__mqtt_conn_of(layer)->pd.last_control_time = mg_mgr_time(nc->mgr);
+  nc->proto_data = &mg__mqtt_conn_of(layer)->pd;
   return 0;
 }
 
 static void mqtt_detach(struct mg_connection *nc, struct mg_layer *layer) {
-  if (nc->proto_data == (void *) &conn_state(layer)->pd) nc->proto_data = NULL;
+  struct mg__mqtt_conn *c = mg__mqtt_conn_of(layer);
+  if (nc->proto_data == (void *) &c->pd) nc->proto_data = NULL;
 }
 
 static void mqtt_event(struct mg_connection *nc, struct mg_layer *layer, int ev,
@@ -39,7 +36,7 @@ static void mqtt_event(struct mg_connection *nc, struct mg_layer *layer, int ev,
   if (ev == MG_EV_RECV) {
     mg__mqtt_layer_input(nc, layer, &nc->recv_mbuf);
   } else if (ev == MG_EV_POLL) {
-    ping_when_idle(nc, conn_state(layer));
+    ping_when_idle(nc, mg__mqtt_conn_of(layer));
   }
 }
 
