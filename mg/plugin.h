@@ -26,10 +26,16 @@ extern "C" {
 #define MG_PLUGIN_ABI_VERSION 1
 
 /*
- * Event number ranges (inclusive), enforced at registration:
- *   core 0-99, http 100-149, ws 150-199, mqtt 200-249, mqtt_broker 250-299,
- *   coap 300-349, dns 400-449, dns_server 450-499, resolv 500-549,
- *   ssi 600-649, cgi 650-699, webdav 700-749, user events from 1000.
+ * Event number ranges (inclusive), enforced at registration: a range that
+ * overlaps another's is refused. The core owns 0 to MG_EV_CORE_LAST; user
+ * events start at MG_EV_USER_FIRST. A plugin's range is defined once, as
+ * MG_EV_<NAME>_FIRST and MG_EV_<NAME>_LAST in its public header
+ * (MG_EV_HTTP_FIRST in plugins/http/http.h, MG_EV_MQTT_BROKER_FIRST in
+ * plugins/mqtt_broker/mqtt_broker.h, ...), and its descriptor's
+ * ev_first/ev_last use them. docs/plugins.md has the table of every range.
+ * Reserved for the plugins to come, whose headers will define the macros:
+ *   coap 300-349 (MG_EV_COAP_*), ssi 600-649 (MG_EV_SSI_*),
+ *   cgi 650-699 (MG_EV_CGI_*), webdav 700-749 (MG_EV_WEBDAV_*).
  * Connection flag bits 16-19 (MG_F_*) are plugin-owned: http 16
  * (MG_F_DELETE_CHUNK), ws 17 (MG_F_WEBSOCKET_NO_DEFRAG), 18-19 free.
  */

@@ -16,7 +16,9 @@
 extern "C" {
 #endif
 
-/* Events (the dns plugin owns 400-449). */
+/* Events: the dns plugin owns MG_EV_DNS_FIRST to MG_EV_DNS_LAST. */
+#define MG_EV_DNS_FIRST 400
+#define MG_EV_DNS_LAST 449
 /* A DNS message was parsed on a connection with the dns layer:
  * struct mg_dns_message *. Sent for queries and responses alike. */
 #define MG_DNS_MESSAGE 400

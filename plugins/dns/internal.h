@@ -1,57 +1,29 @@
-/* Private to the dns package and the plugins standing on it (dns_server,
- * resolv): the plugin descriptor and helpers shared between them. */
+/* Private to the dns package (its files, tests and fuzz targets). What the
+ * plugins standing on dns may call is in dns_ext.h. */
 #ifndef MG_PLUGINS_DNS_INTERNAL_H
 #define MG_PLUGINS_DNS_INTERNAL_H
 
-#include "mg/plugin.h"
-#include "plugins/dns/dns.h"
+#include "plugins/dns/dns_ext.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* The dns plugin (MG_DNS_MESSAGE, the dns layer). */
-extern const struct mg_plugin mg_plugin_dns;
-
-#define MG__DNS_HEADER_SIZE 12
-#define MG__DNS_NAME_MAX 255 /* octets of an encoded name (RFC 1035 2.3.4) */
-
-/* Reads a 16-bit big-endian value. */
-uint16_t mg__dns_get16(const unsigned char *p);
+/* --- name.c --- */
 
 /* Reads the possibly compressed name at offset off of the message
  * pkt[0..len) into text (room for MG__DNS_NAME_MAX + 1 bytes) as dotted
- * text, NUL-terminated. The bytes of the name before any pointer must lie
- * below limit. *in_place gets the bytes the name takes at off. Pointers
- * must point back, before the label run they are found in, and past the
- * header. Returns the text length or -1 if malformed. */
+ * text, NUL-terminated; the rules of mg__dns_walk_name(). Returns the text
+ * length or -1 if malformed. */
 int mg__dns_read_name(const unsigned char *pkt, size_t len, size_t off,
                       size_t limit, char *text, size_t *in_place);
 
-/* Walks the name like mg__dns_read_name() but gives its uncompressed wire
- * form (labels and the final zero; room for MG__DNS_NAME_MAX bytes) in
- * wire. Returns the wire length or -1 if malformed. */
-int mg__dns_walk_name(const unsigned char *pkt, size_t len, size_t off,
-                      size_t limit, unsigned char *wire, size_t *in_place);
+/* --- conn.c --- */
 
-/* Encodes dotted text (len bytes, an optional trailing dot) in wire form
- * into wire (MG__DNS_NAME_MAX bytes). Returns the wire length or -1 for an
- * empty or over-long label or name. */
-int mg__dns_name_to_wire(const char *name, size_t len, unsigned char *wire);
-
-/* mg_dns_encode_record() for a message starting at msg_start in io. */
-int mg__dns_encode_record_at(struct mbuf *io, size_t msg_start,
-                             struct mg_dns_resource_record *rr,
-                             const char *name, size_t nlen, const void *rdata,
-                             size_t rlen);
-
-/* Appends a query for name (type qtype, class IN, RD set) with id to io.
- * Returns the bytes appended or -1 for a bad name. */
-int mg__dns_build_query(struct mbuf *io, uint16_t id, const char *name,
-                        int qtype);
-
-/* An unpredictable transaction id (from /dev/urandom when it can be read). */
-uint16_t mg__dns_random_id(void);
+/* Takes what MG_EV_RECV brought on nc (one datagram, or the complete
+ * length-prefixed frames) and emits MG_DNS_MESSAGE above layer for each
+ * message that parses. */
+void mg__dns_conn_recv(struct mg_connection *nc, struct mg_layer *layer);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,11 @@ uint16_t mg__dns_get16(const unsigned char *p) {
   return (uint16_t) ((p[0] << 8) | p[1]);
 }
 
+void mg__dns_put16(unsigned char *p, unsigned int v) {
+  p[0] = (unsigned char) (v >> 8);
+  p[1] = (unsigned char) v;
+}
+
 /* Follows the pointer at pkt[pos] (two bytes below end). Returns the target
  * or -1 when it is not strictly before run_start or points into the header. */
 static long follow_pointer(const unsigned char *pkt, size_t pos, size_t end,

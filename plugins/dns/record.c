@@ -11,21 +11,16 @@ struct targets {
   int n;                     /* used entries */
 };
 
-static void put16(unsigned char *p, unsigned int v) {
-  p[0] = (unsigned char) (v >> 8);
-  p[1] = (unsigned char) v;
-}
-
 /* Appends n bytes; 0 on success, -1 when memory ran out. */
-static int append(struct mbuf *io, const void *p, size_t n) {
+static int append_bytes(struct mbuf *io, const void *p, size_t n) {
   if (n == 0) return 0;
   return mbuf_append(io, p, n) == n ? 0 : -1;
 }
 
-static int append16(struct mbuf *io, unsigned int v) {
+static int append_be16(struct mbuf *io, unsigned int v) {
   unsigned char b[2];
-  put16(b, v);
-  return append(io, b, 2);
+  mg__dns_put16(b, v);
+  return append_bytes(io, b, 2);
 }
 
 /* Adds the labels written in place at msg[pos..pos+in_place) as targets. */
@@ -116,10 +111,10 @@ static int put_name(struct mbuf *io, size_t msg_start, struct targets *t,
     }
   }
   if (target < 0) {
-    if (append(io, w, (size_t) n) != 0) return -1;
+    if (append_bytes(io, w, (size_t) n) != 0) return -1;
     i = (size_t) n;
-  } else if (append(io, w, i) != 0 ||
-             append16(io, 0xc000 | (unsigned int) target) != 0) {
+  } else if (append_bytes(io, w, i) != 0 ||
+             append_be16(io, 0xc000 | (unsigned int) target) != 0) {
     return -1;
   }
   if (t != NULL) {
@@ -134,15 +129,15 @@ static int put_rdata(struct mbuf *io, size_t msg_start, struct targets *t,
   if (rlen > 0 && rdata == NULL) return -1;
   switch (rtype) {
     case MG_DNS_A_RECORD:
-      return rlen == 4 ? append(io, rdata, rlen) : -1;
+      return rlen == 4 ? append_bytes(io, rdata, rlen) : -1;
     case MG_DNS_AAAA_RECORD:
-      return rlen == 16 ? append(io, rdata, rlen) : -1;
+      return rlen == 16 ? append_bytes(io, rdata, rlen) : -1;
     case MG_DNS_CNAME_RECORD:
     case MG_DNS_NS_RECORD:
     case MG_DNS_PTR_RECORD:
       return put_name(io, msg_start, t, (const char *) rdata, rlen);
     default:
-      return rlen <= 0xffff ? append(io, rdata, rlen) : -1;
+      return rlen <= 0xffff ? append_bytes(io, rdata, rlen) : -1;
   }
 }
 
@@ -153,17 +148,18 @@ static int put_answer_tail(struct mbuf *io, size_t msg_start,
                            const void *rdata, size_t rlen) {
   unsigned long ttl = rr->ttl < 0 ? 0 : (unsigned long) rr->ttl;
   size_t len_at;
-  if (append16(io, (unsigned int) (ttl >> 16)) != 0 ||
-      append16(io, (unsigned int) (ttl & 0xffff)) != 0) {
+  if (append_be16(io, (unsigned int) (ttl >> 16)) != 0 ||
+      append_be16(io, (unsigned int) (ttl & 0xffff)) != 0) {
     return -1;
   }
   len_at = io->len;
-  if (append16(io, 0) != 0 ||
+  if (append_be16(io, 0) != 0 ||
       put_rdata(io, msg_start, t, rr->rtype, rdata, rlen) != 0 ||
       io->len - len_at - 2 > 0xffff) {
     return -1;
   }
-  put16((unsigned char *) io->buf + len_at, (unsigned int) (io->len - len_at - 2));
+  mg__dns_put16((unsigned char *) io->buf + len_at,
+                (unsigned int) (io->len - len_at - 2));
   return 0;
 }
 
@@ -184,8 +180,8 @@ int mg__dns_encode_record_at(struct mbuf *io, size_t msg_start,
     tp = &t;
   }
   if (put_name(io, msg_start, tp, name, nlen) != 0 ||
-      append16(io, (unsigned int) rr->rtype & 0xffff) != 0 ||
-      append16(io, (unsigned int) rr->rclass & 0xffff) != 0 ||
+      append_be16(io, (unsigned int) rr->rtype & 0xffff) != 0 ||
+      append_be16(io, (unsigned int) rr->rclass & 0xffff) != 0 ||
       (rr->kind == MG_DNS_ANSWER &&
        put_answer_tail(io, msg_start, tp, rr, rdata, rlen) != 0)) {
     io->len = start;
@@ -205,10 +201,10 @@ int mg_dns_insert_header(struct mbuf *io, size_t pos,
   unsigned char h[MG__DNS_HEADER_SIZE];
   if (io == NULL || msg == NULL || pos > io->len) return 0;
   memset(h, 0, sizeof(h));
-  put16(h, msg->transaction_id);
-  put16(h + 2, msg->flags);
-  put16(h + 4, (unsigned int) msg->num_questions & 0xffff);
-  put16(h + 6, (unsigned int) msg->num_answers & 0xffff);
+  mg__dns_put16(h, msg->transaction_id);
+  mg__dns_put16(h + 2, msg->flags);
+  mg__dns_put16(h + 4, (unsigned int) msg->num_questions & 0xffff);
+  mg__dns_put16(h + 6, (unsigned int) msg->num_answers & 0xffff);
   return (int) mbuf_insert(io, pos, h, sizeof(h));
 }
 
@@ -224,7 +220,7 @@ int mg_dns_copy_questions(struct mbuf *io, struct mg_dns_message *msg) {
   first = (uintptr_t) msg->questions[0].name.p;
   end = (uintptr_t) last->name.p + last->name.len + 4;
   if (first < base || end > base + msg->pkt.len || end <= first) return 0;
-  if (append(io, msg->questions[0].name.p, (size_t) (end - first)) != 0) {
+  if (append_bytes(io, msg->questions[0].name.p, (size_t) (end - first)) != 0) {
     return 0;
   }
   return (int) (end - first);

@@ -12,6 +12,11 @@
 extern "C" {
 #endif
 
+/* Events: the dns_server plugin owns MG_EV_DNS_SERVER_FIRST to
+ * MG_EV_DNS_SERVER_LAST (none used yet). */
+#define MG_EV_DNS_SERVER_FIRST 450
+#define MG_EV_DNS_SERVER_LAST 499
+
 /* A reply being built in an IO buffer. */
 struct mg_dns_reply {
   struct mg_dns_message *msg; /* the query, updated as the reply grows */

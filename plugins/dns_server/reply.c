@@ -1,31 +1,5 @@
-/* Building and sending replies; the dns_server plugin descriptor. */
-#include "plugins/dns/internal.h"
-#include "plugins/dns_server/dns_server.h"
-
-static const struct mg_plugin *const s_deps[] = {&mg_plugin_dns, NULL};
-
-/* Nothing per manager or per connection: the descriptor reserves the event
- * range and makes the dependency on dns explicit. */
-extern const struct mg_plugin mg_plugin_dns_server;
-const struct mg_plugin mg_plugin_dns_server = {
-    .abi_version = MG_PLUGIN_ABI_VERSION,
-    .name = "dns_server",
-    .deps = s_deps,
-    .ev_first = 450,
-    .ev_last = 499,
-    .mgr_state_size = 0,
-    .conn_state_size = 0,
-    .init = NULL,
-    .free = NULL,
-    .attach = NULL,
-    .detach = NULL,
-    .event = NULL,
-};
-
-static void put16(char *p, unsigned int v) {
-  p[0] = (char) (v >> 8);
-  p[1] = (char) v;
-}
+/* Building and sending replies. */
+#include "plugins/dns_server/internal.h"
 
 struct mg_dns_reply mg_dns_create_reply(struct mbuf *io,
                                         struct mg_dns_message *msg) {
@@ -96,32 +70,32 @@ static void truncate_for_udp(struct mbuf *io, size_t start) {
   }
   if (keep < MG__DNS_HEADER_SIZE) keep = MG__DNS_HEADER_SIZE;
   io->len = start + keep;
-  put16(io->buf + start + 4, qkept);
-  put16(io->buf + start + 6, an);
+  mg__dns_put16((unsigned char *) io->buf + start + 4, qkept);
+  mg__dns_put16((unsigned char *) io->buf + start + 6, an);
   io->buf[start + 2] |= (char) (MG_DNS_FLAG_TC >> 8);
 }
 
 void mg_dns_send_reply(struct mg_connection *nc, struct mg_dns_reply *r) {
   struct mg_dns_message *msg;
-  char *h;
+  unsigned char *h;
   if (nc == NULL || r == NULL || r->io == NULL || r->msg == NULL ||
       r->start > r->io->len ||
       r->io->len - r->start < MG__DNS_HEADER_SIZE) {
     return;
   }
   msg = r->msg;
-  h = r->io->buf + r->start;
-  put16(h, msg->transaction_id);
-  put16(h + 2, msg->flags);
-  put16(h + 4, (unsigned int) msg->num_questions & 0xffff);
-  put16(h + 6, (unsigned int) msg->num_answers & 0xffff);
+  h = (unsigned char *) r->io->buf + r->start;
+  mg__dns_put16(h, msg->transaction_id);
+  mg__dns_put16(h + 2, msg->flags);
+  mg__dns_put16(h + 4, (unsigned int) msg->num_questions & 0xffff);
+  mg__dns_put16(h + 6, (unsigned int) msg->num_answers & 0xffff);
   memset(h + 8, 0, 4);
   if ((nc->flags & MG_F_UDP) && r->io->len - r->start > MG_DNS_UDP_MAX) {
     truncate_for_udp(r->io, r->start);
   }
   if (!(nc->flags & MG_F_UDP)) {
-    char len[2];
-    put16(len, (unsigned int) (r->io->len - r->start) & 0xffff);
+    unsigned char len[2];
+    mg__dns_put16(len, (unsigned int) (r->io->len - r->start) & 0xffff);
     mbuf_insert(r->io, r->start, len, 2);
   }
   if (r->io != &nc->send_mbuf) {

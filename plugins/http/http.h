@@ -54,6 +54,8 @@ extern "C" {
 #define MG_ENABLE_HTTP_URL_REWRITES 1
 
 /* HTTP events (the http plugin owns 100-149). */
+#define MG_EV_HTTP_FIRST 100 /* the http plugin's event range */
+#define MG_EV_HTTP_LAST 149
 #define MG_EV_HTTP_REQUEST 100 /* struct http_message * */
 #define MG_EV_HTTP_REPLY 101   /* struct http_message * */
 #define MG_EV_HTTP_CHUNK 102   /* struct http_message * */

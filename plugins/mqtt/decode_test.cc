@@ -6,32 +6,14 @@
 #include <string>
 
 #include "plugins/mqtt/mqtt.h"
+#include "plugins/mqtt/mqtt_test_packets.h"
 
 namespace {
 
-std::string B(std::initializer_list<int> bytes) {
-  std::string s;
-  for (int b : bytes) s.push_back(static_cast<char>(b));
-  return s;
-}
-
-// A length-prefixed string.
-std::string S(const std::string &s) {
-  return B({static_cast<int>(s.size() >> 8), static_cast<int>(s.size() & 0xff)}) + s;
-}
-
-// A packet: first byte, Remaining Length, body.
-std::string P(int first, const std::string &body) {
-  std::string s(1, static_cast<char>(first));
-  size_t n = body.size();
-  do {
-    int b = n & 0x7f;
-    n >>= 7;
-    if (n) b |= 0x80;
-    s.push_back(static_cast<char>(b));
-  } while (n);
-  return s + body;
-}
+using mqtttest::B;
+using mqtttest::P;
+using mqtttest::S;
+using mqtttest::Str;
 
 int Parse(const std::string &s, struct mg_mqtt_message *mm) {
   return mg_mqtt_parse(s.data(), s.size(), mm);
@@ -41,8 +23,6 @@ int Parse(const std::string &s) {
   struct mg_mqtt_message mm;
   return Parse(s, &mm);
 }
-
-std::string Str(struct mg_str s) { return std::string(s.p ? s.p : "", s.len); }
 
 std::string Connect(int flags, const std::string &rest) {
   return P(0x10, S("MQTT") + B({4, flags, 0, 60}) + rest);

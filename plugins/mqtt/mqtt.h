@@ -32,8 +32,12 @@ extern "C" {
 #define MG_MQTT_CMD_PINGRESP 13
 #define MG_MQTT_CMD_DISCONNECT 14
 
-/* Events (200-249 belong to this plugin): one per control packet received,
- * MG_MQTT_EVENT_BASE + the packet type. ev_data: struct mg_mqtt_message *. */
+/* Events: the mqtt plugin owns MG_EV_MQTT_FIRST to MG_EV_MQTT_LAST. */
+#define MG_EV_MQTT_FIRST 200
+#define MG_EV_MQTT_LAST 249
+
+/* One event per control packet received, MG_MQTT_EVENT_BASE + the packet
+ * type. ev_data: struct mg_mqtt_message *. */
 #define MG_MQTT_EVENT_BASE 200
 #define MG_EV_MQTT_CONNECT (MG_MQTT_EVENT_BASE + MG_MQTT_CMD_CONNECT)
 #define MG_EV_MQTT_CONNACK (MG_MQTT_EVENT_BASE + MG_MQTT_CMD_CONNACK)

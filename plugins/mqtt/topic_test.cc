@@ -1,50 +1,58 @@
-// Topic filters: matching and validation (MQTT 3.1.1, 4.7).
+// Topic filters: matching and validation (MQTT 3.1.1, 4.7), as tables.
 #include <gtest/gtest.h>
 
 #include "plugins/mqtt/mqtt.h"
 
 namespace {
 
-bool M(const char *exp, const char *topic) {
-  return mg_mqtt_vmatch_topic_expression(exp, mg_mk_str(topic)) == 1;
+// One matching case: does filter exp match topic?
+struct MatchCase {
+  const char *exp, *topic;
+  bool match;
+};
+
+void ExpectMatches(const MatchCase *cases, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    const MatchCase &c = cases[i];
+    EXPECT_EQ(c.match, mg_mqtt_vmatch_topic_expression(c.exp, mg_mk_str(c.topic)) == 1)
+        << "filter \"" << c.exp << "\", topic \"" << c.topic << "\"";
+  }
 }
 
 TEST(Topic, Exact) {
-  EXPECT_TRUE(M("a/b", "a/b"));
-  EXPECT_FALSE(M("a/b", "a/bc"));
-  EXPECT_FALSE(M("a/b", "a"));
-  EXPECT_FALSE(M("a", "a/b"));
-  EXPECT_TRUE(M("/", "/"));
-  EXPECT_FALSE(M("a/b", "A/b"));
+  static const MatchCase cases[] = {
+      {"a/b", "a/b", true},  {"a/b", "a/bc", false}, {"a/b", "a", false},
+      {"a", "a/b", false},   {"/", "/", true},       {"a/b", "A/b", false},
+  };
+  ExpectMatches(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 TEST(Topic, Plus) {
-  EXPECT_TRUE(M("a/+", "a/b"));
-  EXPECT_TRUE(M("a/+", "a/"));
-  EXPECT_FALSE(M("a/+", "a"));
-  EXPECT_FALSE(M("a/+", "a/b/c"));
-  EXPECT_TRUE(M("+/+", "/finance"));
-  EXPECT_TRUE(M("/+", "/finance"));
-  EXPECT_FALSE(M("+", "/finance"));
-  EXPECT_TRUE(M("+/b/+", "a/b/c"));
-  EXPECT_TRUE(M("+", "a"));
+  static const MatchCase cases[] = {
+      {"a/+", "a/b", true},         {"a/+", "a/", true},
+      {"a/+", "a", false},          {"a/+", "a/b/c", false},
+      {"+/+", "/finance", true},    {"/+", "/finance", true},
+      {"+", "/finance", false},     {"+/b/+", "a/b/c", true},
+      {"+", "a", true},
+  };
+  ExpectMatches(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 TEST(Topic, Hash) {
-  EXPECT_TRUE(M("#", "a/b/c"));
-  EXPECT_TRUE(M("a/#", "a"));
-  EXPECT_TRUE(M("a/#", "a/b/c"));
-  EXPECT_FALSE(M("a/#", "b/a"));
-  EXPECT_TRUE(M("a/+/#", "a/b"));
-  EXPECT_TRUE(M("#", "/"));
+  static const MatchCase cases[] = {
+      {"#", "a/b/c", true}, {"a/#", "a", true},   {"a/#", "a/b/c", true},
+      {"a/#", "b/a", false}, {"a/+/#", "a/b", true}, {"#", "/", true},
+  };
+  ExpectMatches(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 TEST(Topic, DollarTopics) {
-  EXPECT_FALSE(M("#", "$SYS/x"));
-  EXPECT_FALSE(M("+/x", "$SYS/x"));
-  EXPECT_TRUE(M("$SYS/#", "$SYS/x"));
-  EXPECT_TRUE(M("$SYS/+", "$SYS/x"));
-  EXPECT_TRUE(M("a/#", "a/$x"));
+  static const MatchCase cases[] = {
+      {"#", "$SYS/x", false},     {"+/x", "$SYS/x", false},
+      {"$SYS/#", "$SYS/x", true}, {"$SYS/+", "$SYS/x", true},
+      {"a/#", "a/$x", true},
+  };
+  ExpectMatches(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 TEST(Topic, MatchWithSlices) {
@@ -52,22 +60,36 @@ TEST(Topic, MatchWithSlices) {
   EXPECT_EQ(mg_mqtt_match_topic_expression(exp, topic), 1);
 }
 
+// One validation case: what check says of input.
+struct ValidCase {
+  const char *what;                 // the check's name, for the message
+  int (*check)(struct mg_str);      // mg_mqtt_valid_filter, _topic, _utf8
+  const char *input;
+  bool valid;
+};
+
 TEST(Topic, Validation) {
-  EXPECT_TRUE(mg_mqtt_valid_filter(mg_mk_str("a/+/#")));
-  EXPECT_TRUE(mg_mqtt_valid_filter(mg_mk_str("#")));
-  EXPECT_TRUE(mg_mqtt_valid_filter(mg_mk_str("+")));
-  EXPECT_TRUE(mg_mqtt_valid_filter(mg_mk_str("/")));
-  EXPECT_FALSE(mg_mqtt_valid_filter(mg_mk_str("#/a")));
-  EXPECT_FALSE(mg_mqtt_valid_filter(mg_mk_str("a/b#")));
-  EXPECT_FALSE(mg_mqtt_valid_filter(mg_mk_str("a+/b")));
-  EXPECT_FALSE(mg_mqtt_valid_filter(mg_mk_str("")));
-  EXPECT_TRUE(mg_mqtt_valid_topic(mg_mk_str("a/b")));
-  EXPECT_FALSE(mg_mqtt_valid_topic(mg_mk_str("a/+")));
-  EXPECT_FALSE(mg_mqtt_valid_topic(mg_mk_str("")));
-  EXPECT_TRUE(mg_mqtt_valid_utf8(mg_mk_str("\xf0\x9f\x98\x80")));
-  EXPECT_FALSE(mg_mqtt_valid_utf8(mg_mk_str("\xf4\x90\x80\x80")));
-  EXPECT_FALSE(mg_mqtt_valid_utf8(mg_mk_str("\xe0\x80\xaf")));
-  EXPECT_FALSE(mg_mqtt_valid_utf8(mg_mk_str("\x80")));
+  static const ValidCase cases[] = {
+      {"filter", mg_mqtt_valid_filter, "a/+/#", true},
+      {"filter", mg_mqtt_valid_filter, "#", true},
+      {"filter", mg_mqtt_valid_filter, "+", true},
+      {"filter", mg_mqtt_valid_filter, "/", true},
+      {"filter", mg_mqtt_valid_filter, "#/a", false},
+      {"filter", mg_mqtt_valid_filter, "a/b#", false},
+      {"filter", mg_mqtt_valid_filter, "a+/b", false},
+      {"filter", mg_mqtt_valid_filter, "", false},
+      {"topic", mg_mqtt_valid_topic, "a/b", true},
+      {"topic", mg_mqtt_valid_topic, "a/+", false},
+      {"topic", mg_mqtt_valid_topic, "", false},
+      {"utf8", mg_mqtt_valid_utf8, "\xf0\x9f\x98\x80", true},  // U+1F600
+      {"utf8", mg_mqtt_valid_utf8, "\xf4\x90\x80\x80", false},  // > U+10FFFF
+      {"utf8", mg_mqtt_valid_utf8, "\xe0\x80\xaf", false},      // overlong
+      {"utf8", mg_mqtt_valid_utf8, "\x80", false},              // stray byte
+  };
+  for (const ValidCase &c : cases) {
+    EXPECT_EQ(c.valid, c.check(mg_mk_str(c.input)) != 0)
+        << c.what << " \"" << c.input << "\"";
+  }
 }
 
 }  // namespace

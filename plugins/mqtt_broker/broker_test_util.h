@@ -10,47 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "plugins/mqtt/mqtt_test_packets.h"
 #include "plugins/mqtt_broker/mqtt_broker.h"
 #include "testing/util/test_util.h"
 
 namespace mqtttest {
-
-inline std::string Str(struct mg_str s) {
-  return std::string(s.p ? s.p : "", s.len);
-}
-
-// Bytes from a list of ints.
-inline std::string B(std::initializer_list<int> bytes) {
-  std::string s;
-  for (int b : bytes) s.push_back(static_cast<char>(b));
-  return s;
-}
-
-// A length-prefixed string.
-inline std::string S(const std::string &s) {
-  return B({static_cast<int>(s.size() >> 8), static_cast<int>(s.size() & 0xff)}) + s;
-}
-
-// A packet: first byte, Remaining Length, body.
-inline std::string P(int first, const std::string &body) {
-  std::string s(1, static_cast<char>(first));
-  size_t n = body.size();
-  do {
-    int b = n & 0x7f;
-    n >>= 7;
-    if (n) b |= 0x80;
-    s.push_back(static_cast<char>(b));
-  } while (n);
-  return s + body;
-}
-
-// A CONNECT: flags, keep-alive, client id, then the rest of the payload.
-inline std::string ConnectPacket(int flags, int keep_alive, const std::string &id,
-                                 const std::string &rest = "",
-                                 const std::string &proto = "MQTT", int level = 4) {
-  return P(0x10, S(proto) + B({level, flags, keep_alive >> 8, keep_alive & 0xff}) +
-                     S(id) + rest);
-}
 
 // A PUBLISH received by a client.
 struct Msg {

@@ -1,15 +1,14 @@
-/* Private to the mqtt_broker package. */
+/* Private to the mqtt_broker package. What the plugins standing on the
+ * broker may use is in mqtt_broker_ext.h. */
 #ifndef MG_PLUGINS_MQTT_BROKER_INTERNAL_H
 #define MG_PLUGINS_MQTT_BROKER_INTERNAL_H
 
-#include "plugins/mqtt/internal.h"
-#include "plugins/mqtt_broker/mqtt_broker.h"
+#include "plugins/mqtt/mqtt_ext.h"
+#include "plugins/mqtt_broker/mqtt_broker_ext.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-extern const struct mg_plugin mg_plugin_mqtt_broker;
 
 /* --- Messages (message.c): shared by every delivery, reference counted --- */
 
@@ -70,7 +69,7 @@ void mg__mqtt_route(struct mg_mqtt_broker *brk, struct mg__mqtt_msg *m);
  * then routing. */
 void mg__mqtt_publish_msg(struct mg_mqtt_broker *brk, struct mg__mqtt_msg *m);
 
-/* --- The broker layer on a connection (plugin.c, connect.c, packets.c) --- */
+/* --- A client connection's broker state (conn.c) --- */
 
 struct mg__mqtt_bconn {
   struct mg_mqtt_broker *brk;      /* the broker */
@@ -91,12 +90,6 @@ struct mg__mqtt_bconn *mg__mqtt_bconn(struct mg_connection *nc);
 int mg__mqtt_acl(struct mg_connection *nc, struct mg_mqtt_session *s,
                  struct mg_str client_id, struct mg_str topic, int action);
 
-/* Handles a CONNECT (connect.c). */
-void mg__mqtt_on_connect(struct mg_connection *nc, struct mg__mqtt_bconn *bc,
-                         struct mg_mqtt_message *mm);
-/* Handles any other packet of a connected client (packets.c). */
-void mg__mqtt_on_packet(struct mg_connection *nc, struct mg__mqtt_bconn *bc,
-                        int ev, struct mg_mqtt_message *mm);
 /* Publishes and forgets bc's will, if any. */
 void mg__mqtt_send_will(struct mg_connection *nc, struct mg__mqtt_bconn *bc);
 /* The connection goes: will (unless graceful), session away or ended. */
@@ -104,6 +97,15 @@ void mg__mqtt_on_gone(struct mg_connection *nc, struct mg__mqtt_bconn *bc);
 
 /* Closes nc at once. */
 void mg__mqtt_drop(struct mg_connection *nc);
+
+/* --- The packets of a client (accept.c, packets.c) --- */
+
+/* Handles a CONNECT (accept.c). */
+void mg__mqtt_on_connect(struct mg_connection *nc, struct mg__mqtt_bconn *bc,
+                         struct mg_mqtt_message *mm);
+/* Handles any other packet of a connected client (packets.c). */
+void mg__mqtt_on_packet(struct mg_connection *nc, struct mg__mqtt_bconn *bc,
+                        int ev, struct mg_mqtt_message *mm);
 
 #ifdef __cplusplus
 }

@@ -67,6 +67,11 @@
 extern "C" {
 #endif
 
+/* Events: the mqtt_broker plugin owns MG_EV_MQTT_BROKER_FIRST to
+ * MG_EV_MQTT_BROKER_LAST. */
+#define MG_EV_MQTT_BROKER_FIRST 250
+#define MG_EV_MQTT_BROKER_LAST 299
+
 /* A CONNECT is being accepted: ev_data is struct mg_mqtt_broker_auth *.
  * Leave return_code 0 to accept, or set a CONNACK code to refuse (e.g.
  * MG_EV_MQTT_CONNACK_BAD_AUTH, MG_EV_MQTT_CONNACK_NOT_AUTHORIZED). */

@@ -7,11 +7,6 @@ static struct mg__mqtt_bconn *bconn_of(struct mg_layer *l) {
   return (struct mg__mqtt_bconn *) l->state;
 }
 
-struct mg__mqtt_bconn *mg__mqtt_bconn(struct mg_connection *nc) {
-  struct mg_layer *l = mg_layer_find(nc, &mg_plugin_mqtt_broker);
-  return l != NULL ? bconn_of(l) : NULL;
-}
-
 static int is_mqtt_packet_event(int ev) {
   return ev >= MG_EV_MQTT_CONNECT && ev <= MG_EV_MQTT_DISCONNECT;
 }
@@ -79,14 +74,14 @@ static void broker_event(struct mg_connection *nc, struct mg_layer *layer,
   mg_layer_emit(nc, layer, ev, ev_data);
 }
 
-static const struct mg_plugin *const broker_deps[] = {&mg_plugin_mqtt, NULL};
+static const struct mg_plugin *const mqtt_broker_deps[] = {&mg_plugin_mqtt, NULL};
 
 const struct mg_plugin mg_plugin_mqtt_broker = {
     .abi_version = MG_PLUGIN_ABI_VERSION,
     .name = "mqtt_broker",
-    .deps = broker_deps,
-    .ev_first = 250,
-    .ev_last = 299,
+    .deps = mqtt_broker_deps,
+    .ev_first = MG_EV_MQTT_BROKER_FIRST,
+    .ev_last = MG_EV_MQTT_BROKER_LAST,
     .mgr_state_size = 0,
     .conn_state_size = sizeof(struct mg__mqtt_bconn),
     .init = NULL,
@@ -138,7 +133,9 @@ void mg_mqtt_broker(struct mg_connection *nc, int ev, void *data) {
   struct mg_mqtt_broker *brk;
   struct mg_layer *l;
   if (nc == NULL || (nc->flags & MG_F_LISTENING) || ev == MG_EV_CLOSE) return;
-  if (ev >= MG_EV_MQTT_BROKER_AUTH && ev <= 299) return; /* our own hooks */
+  if (ev >= MG_EV_MQTT_BROKER_FIRST && ev <= MG_EV_MQTT_BROKER_LAST) {
+    return; /* our own hooks */
+  }
   if (mg_layer_find(nc, &mg_plugin_mqtt_broker) != NULL) return;
   brk = (struct mg_mqtt_broker *) nc->priv_2;
   if (brk == NULL && nc->listener != NULL) {

@@ -284,7 +284,9 @@ void mg__mqtt_session_incoming_del(struct mg_mqtt_session *s, uint16_t id) {
 
 /* --- Subscriptions --- */
 
-static int find_sub(const struct mg_mqtt_session *s, struct mg_str filter) {
+/* The index of s's subscription to filter, or -1. */
+static int subscription_index(const struct mg_mqtt_session *s,
+                              struct mg_str filter) {
   size_t i;
   for (i = 0; i < s->num_subscriptions; i++) {
     if (mg_vcmp(&filter, s->subscriptions[i].topic) == 0) return (int) i;
@@ -295,7 +297,7 @@ static int find_sub(const struct mg_mqtt_session *s, struct mg_str filter) {
 int mg__mqtt_session_subscribe(struct mg_mqtt_session *s, struct mg_str filter,
                                int qos) {
   struct mg_mqtt_topic_expression *subs;
-  int i = find_sub(s, filter);
+  int i = subscription_index(s, filter);
   struct mg_str copy;
   if (i >= 0) {
     s->subscriptions[i].qos = (uint8_t) qos;
@@ -316,7 +318,7 @@ int mg__mqtt_session_subscribe(struct mg_mqtt_session *s, struct mg_str filter,
 
 void mg__mqtt_session_unsubscribe(struct mg_mqtt_session *s,
                                   struct mg_str filter) {
-  int i = find_sub(s, filter);
+  int i = subscription_index(s, filter);
   if (i < 0) return;
   MG_FREE((void *) s->subscriptions[i].topic);
   s->subscriptions[i] = s->subscriptions[--s->num_subscriptions];

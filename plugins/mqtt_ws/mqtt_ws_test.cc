@@ -10,52 +10,27 @@
 #include <string>
 #include <vector>
 
+#include "plugins/mqtt/mqtt_test_packets.h"
 #include "plugins/mqtt_ws/mqtt_ws.h"
 #include "testing/util/test_util.h"
 
 namespace {
 
-// --- MQTT packets by hand ---
+// --- MQTT packets by hand (plugins/mqtt/mqtt_test_packets.h) ---
 
-std::string B(std::initializer_list<int> bytes) {
-  std::string s;
-  for (int b : bytes) s.push_back(static_cast<char>(b));
-  return s;
-}
+using mqtttest::B;
+using mqtttest::ConnectPacket;
+using mqtttest::P;
+using mqtttest::PublishPacket;
+using mqtttest::S;
+using mqtttest::SubscribePacket;
 
-// A length-prefixed string.
-std::string S(const std::string &s) {
-  return B({static_cast<int>(s.size() >> 8), static_cast<int>(s.size() & 0xff)}) + s;
-}
-
-// A packet: first byte, Remaining Length, body.
-std::string P(int first, const std::string &body) {
-  std::string s(1, static_cast<char>(first));
-  size_t n = body.size();
-  do {
-    int b = n & 0x7f;
-    n >>= 7;
-    if (n) b |= 0x80;
-    s.push_back(static_cast<char>(b));
-  } while (n);
-  return s + body;
-}
-
+// A clean-session CONNECT with keep-alive 60, and a will (QoS 1) if given.
 std::string ConnectPkt(const std::string &id, const std::string &will_topic = "",
                        const std::string &will_msg = "") {
-  int flags = 0x02 | (will_topic.empty() ? 0 : 0x04 | 0x08);  // clean; will QoS 1
-  std::string rest = will_topic.empty() ? "" : S(will_topic) + S(will_msg);
-  return P(0x10, S("MQTT") + B({4, flags, 0, 60}) + S(id) + rest);
-}
-
-std::string SubscribePkt(int id, const std::string &filter, int qos) {
-  return P(0x82, B({id >> 8, id & 0xff}) + S(filter) + B({qos}));
-}
-
-std::string PublishPkt(const std::string &topic, const std::string &payload, int qos = 0,
-                       int id = 0) {
-  std::string idb = qos > 0 ? B({id >> 8, id & 0xff}) : "";
-  return P(0x30 | (qos << 1), S(topic) + idb + payload);
+  int flags = 0x02 | (will_topic.empty() ? 0 : 0x04 | 0x08);
+  return ConnectPacket(flags, 60, id,
+                       will_topic.empty() ? "" : S(will_topic) + S(will_msg));
 }
 
 // --- What a client saw ---
@@ -289,11 +264,11 @@ TEST_F(MqttWsTest, ConnectSubscribePublishInBinaryFrames) {
   EXPECT_EQ(p->Of(MG_MQTT_CMD_CONNACK)[0].code, 0);
   ASSERT_NE(Session("w"), nullptr);
   EXPECT_EQ(Session("w")->nc->listener, ws_);
-  Send(p, SubscribePkt(5, "t/#", 1));
+  Send(p, SubscribePacket(5, "t/#", 1));
   ASSERT_TRUE(Until([&] { return p->Count(MG_MQTT_CMD_SUBACK) == 1; }));
   EXPECT_EQ(p->Of(MG_MQTT_CMD_SUBACK)[0].id, 5);
   EXPECT_EQ(p->Of(MG_MQTT_CMD_SUBACK)[0].payload, B({1}));
-  Send(p, PublishPkt("t/a", "to myself", 1, 6));
+  Send(p, PublishPacket("t/a", "to myself", 1, 6));
   ASSERT_TRUE(Until([&] {
     return p->Count(MG_MQTT_CMD_PUBACK) == 1 && p->Count(MG_MQTT_CMD_PUBLISH) == 1;
   }));
@@ -327,7 +302,7 @@ TEST_F(MqttWsTest, PacketSplitAcrossFrames) {
   Send(p, connect.substr(8));
   ASSERT_TRUE(Until([&] { return p->Count(MG_MQTT_CMD_CONNACK) == 1; }));
   // A SUBSCRIBE in two frames, the second also holding a PUBLISH's start.
-  std::string sub = SubscribePkt(1, "s", 0), pub = PublishPkt("s", "whole");
+  std::string sub = SubscribePacket(1, "s", 0), pub = PublishPacket("s", "whole");
   Send(p, sub.substr(0, 3));
   Send(p, sub.substr(3) + pub.substr(0, 4));
   Send(p, pub.substr(4));
@@ -335,7 +310,7 @@ TEST_F(MqttWsTest, PacketSplitAcrossFrames) {
   EXPECT_EQ(p->Count(MG_MQTT_CMD_SUBACK), 1);
   EXPECT_EQ(p->Of(MG_MQTT_CMD_PUBLISH)[0].payload, "whole");
   // A message fragmented into a binary frame and a continuation.
-  std::string frag = PublishPkt("s", "fragmented");
+  std::string frag = PublishPacket("s", "fragmented");
   mg_send_websocket_frame(p->nc, WEBSOCKET_OP_BINARY | WEBSOCKET_DONT_FIN, frag.data(), 5);
   mg_send_websocket_frame(p->nc, WEBSOCKET_OP_CONTINUE, frag.data() + 5, frag.size() - 5);
   ASSERT_TRUE(Until([&] { return p->Count(MG_MQTT_CMD_PUBLISH) == 2; }));
@@ -345,8 +320,8 @@ TEST_F(MqttWsTest, PacketSplitAcrossFrames) {
 
 TEST_F(MqttWsTest, SeveralPacketsInOneFrame) {
   Peer *p = Ws();
-  Send(p, ConnectPkt("many") + SubscribePkt(2, "m/+", 0) + PublishPkt("m/1", "one") +
-              PublishPkt("m/2", "two"));
+  Send(p, ConnectPkt("many") + SubscribePacket(2, "m/+", 0) + PublishPacket("m/1", "one") +
+              PublishPacket("m/2", "two"));
   ASSERT_TRUE(Until([&] { return p->Count(MG_MQTT_CMD_PUBLISH) == 2; }));
   EXPECT_EQ(p->Count(MG_MQTT_CMD_CONNACK), 1);
   EXPECT_EQ(p->Count(MG_MQTT_CMD_SUBACK), 1);
@@ -360,7 +335,7 @@ TEST_F(MqttWsTest, TcpAndWebSocketClientsShareOneBroker) {
   Peer *w = WsConnected("web");
   Peer *t = Tcp("tcp");
   ASSERT_EQ(t->Of(MG_MQTT_CMD_CONNACK)[0].code, 0);
-  Send(w, SubscribePkt(3, "to/web", 1));
+  Send(w, SubscribePacket(3, "to/web", 1));
   ASSERT_TRUE(Until([&] { return w->Count(MG_MQTT_CMD_SUBACK) == 1; }));
   TcpSubscribe(t, "to/tcp", 0);
   // TCP -> WebSocket, QoS 1 (the WebSocket client acknowledges).
@@ -372,7 +347,7 @@ TEST_F(MqttWsTest, TcpAndWebSocketClientsShareOneBroker) {
   Send(w, P(0x40, B({m.id >> 8, m.id & 0xff})));  // PUBACK
   ASSERT_TRUE(Until([&] { return Session("web")->num_inflight == 0; }));
   // WebSocket -> TCP.
-  Send(w, PublishPkt("to/tcp", "from web"));
+  Send(w, PublishPacket("to/tcp", "from web"));
   ASSERT_TRUE(Until([&] { return t->Count(MG_MQTT_CMD_PUBLISH) == 1; }));
   EXPECT_EQ(t->Of(MG_MQTT_CMD_PUBLISH)[0].payload, "from web");
   // Large payloads: 16-bit and 64-bit WebSocket lengths.
@@ -383,7 +358,7 @@ TEST_F(MqttWsTest, TcpAndWebSocketClientsShareOneBroker) {
   EXPECT_EQ(w->Of(MG_MQTT_CMD_PUBLISH)[1].payload, mid);
   EXPECT_EQ(w->Of(MG_MQTT_CMD_PUBLISH)[2].payload, big);
   EXPECT_EQ(w->frame_sizes.size(), w->pkts.size());
-  Send(w, PublishPkt("to/tcp", big));
+  Send(w, PublishPacket("to/tcp", big));
   ASSERT_TRUE(Until([&] { return t->Count(MG_MQTT_CMD_PUBLISH) == 2; }));
   EXPECT_EQ(t->Of(MG_MQTT_CMD_PUBLISH)[1].payload, big);
 }
@@ -421,7 +396,7 @@ TEST_F(MqttWsTest, MalformedMqttClosesTheConnection) {
   Send(p, B({0x10, 0xff, 0xff, 0xff, 0xff, 0x7f}));  // a fifth length byte
   EXPECT_TRUE(Until([&] { return p->closed > 0; }));
   Peer *q = Ws();
-  Send(q, PublishPkt("before/connect", "x"));  // nothing before CONNECT
+  Send(q, PublishPacket("before/connect", "x"));  // nothing before CONNECT
   EXPECT_TRUE(Until([&] { return q->closed > 0; }));
   EXPECT_TRUE(Tcp("alive")->closed == 0);
 }

@@ -2,13 +2,14 @@
 #ifndef MG_PLUGINS_RESOLV_INTERNAL_H
 #define MG_PLUGINS_RESOLV_INTERNAL_H
 
-#include "plugins/dns/internal.h"
+#include "plugins/dns/dns_ext.h"
 #include "plugins/resolv/resolv.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
+/* The resolv plugin (plugin.c); no plugin stands on it. */
 extern const struct mg_plugin mg_plugin_resolv;
 
 #define MG__RESOLV_MAX_NS 8     /* nameservers kept */
@@ -39,9 +40,6 @@ struct mg__resolv_mgr {
   char *nameserver;            /* mg_set_nameserver()'s copy, or NULL */
 };
 
-/* The manager's state, its resolv.conf read; NULL if unavailable. */
-struct mg__resolv_mgr *mg__resolv_state(struct mg_mgr *mgr);
-
 /* What to resolve, and for whom. */
 struct mg__resolv_params {
   const char *name;       /* as given: searched unless it ends with a dot */
@@ -54,9 +52,11 @@ struct mg__resolv_params {
   struct mg_connection *target;      /* or: a connection to connect */
   int port;                          /* ... to this port */
   struct mg_connection **dns_conn;   /* gets the query's connection */
+  const struct mg__resolv_conf *conf; /* the manager's resolv.conf */
 };
 
-/* Starts a resolution. Returns 0, or -1 (nothing started, no callback). */
+/* Starts a resolution (query.c). Returns 0, or -1 (nothing started, no
+ * callback). */
 int mg__resolv_start(struct mg_mgr *mgr, const struct mg__resolv_params *p);
 
 /* The layer callbacks (query.c) for the plugin descriptor. */

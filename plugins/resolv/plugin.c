@@ -3,6 +3,27 @@
  * mg_set_nameserver(). */
 #include "plugins/resolv/internal.h"
 
+/* The manager's state, its resolv.conf read (on first use); NULL if
+ * unavailable. */
+static struct mg__resolv_mgr *resolv_state(struct mg_mgr *mgr) {
+  struct mg__resolv_mgr *st =
+      (struct mg__resolv_mgr *) mg_plugin_mgr_state(mgr, &mg_plugin_resolv);
+  if (st != NULL && !st->conf_loaded) {
+    mg__resolv_load_conf(mg__resolv_conf_path(), &st->conf);
+    st->conf_loaded = 1;
+  }
+  return st;
+}
+
+/* Starts resolution p with the manager's resolv.conf. Returns 0, or -1
+ * (nothing started, no callback). */
+static int start_resolution(struct mg_mgr *mgr, struct mg__resolv_params *p) {
+  struct mg__resolv_mgr *st = resolv_state(mgr);
+  if (st == NULL) return -1;
+  p->conf = &st->conf;
+  return mg__resolv_start(mgr, p);
+}
+
 /* Resolves host for mg_connect(): the hosts file, then DNS. */
 static void resolver_hook(struct mg_connection *nc, const char *host, int port,
                           const char *nameserver) {
@@ -22,7 +43,7 @@ static void resolver_hook(struct mg_connection *nc, const char *host, int port,
   p.nameserver = nameserver;
   p.target = nc;
   p.port = port;
-  if (mg__resolv_start(nc->mgr, &p) != 0) mg_resolve_done(nc, NULL, ENXIO);
+  if (start_resolution(nc->mgr, &p) != 0) mg_resolve_done(nc, NULL, ENXIO);
 }
 
 static int resolv_init(struct mg_mgr *mgr, void *state) {
@@ -41,14 +62,14 @@ static void resolv_free(struct mg_mgr *mgr, void *state) {
   st->nameserver = NULL;
 }
 
-static const struct mg_plugin *const s_deps[] = {&mg_plugin_dns, NULL};
+static const struct mg_plugin *const resolv_deps[] = {&mg_plugin_dns, NULL};
 
 const struct mg_plugin mg_plugin_resolv = {
     .abi_version = MG_PLUGIN_ABI_VERSION,
     .name = "resolv",
-    .deps = s_deps,
-    .ev_first = 500,
-    .ev_last = 549,
+    .deps = resolv_deps,
+    .ev_first = MG_EV_RESOLV_FIRST,
+    .ev_last = MG_EV_RESOLV_LAST,
     .mgr_state_size = sizeof(struct mg__resolv_mgr),
     .conn_state_size = sizeof(struct mg__resolv_link),
     .init = resolv_init,
@@ -57,16 +78,6 @@ const struct mg_plugin mg_plugin_resolv = {
     .detach = mg__resolv_layer_detach,
     .event = mg__resolv_layer_event,
 };
-
-struct mg__resolv_mgr *mg__resolv_state(struct mg_mgr *mgr) {
-  struct mg__resolv_mgr *st =
-      (struct mg__resolv_mgr *) mg_plugin_mgr_state(mgr, &mg_plugin_resolv);
-  if (st != NULL && !st->conf_loaded) {
-    mg__resolv_load_conf(mg__resolv_conf_path(), &st->conf);
-    st->conf_loaded = 1;
-  }
-  return st;
-}
 
 void mg_set_nameserver(struct mg_mgr *mgr, const char *nameserver) {
   struct mg__resolv_mgr *st =
@@ -142,7 +153,7 @@ int mg_resolve_async_opt(struct mg_mgr *mgr, const char *name, int query,
   p.cb = cb;
   p.cb_data = data;
   p.dns_conn = opts.dns_conn;
-  return mg__resolv_start(mgr, &p);
+  return start_resolution(mgr, &p);
 }
 
 int mg_resolve_async(struct mg_mgr *mgr, const char *name, int query,

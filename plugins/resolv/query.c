@@ -67,8 +67,9 @@ static void remove_sub(struct mg__resolv_req *r, struct mg_connection *nc) {
   }
 }
 
-static struct sub *find_sub(struct mg__resolv_req *r,
-                            const struct mg_connection *nc) {
+/* The query connection entry of nc, or NULL. */
+static struct sub *sub_for_conn(struct mg__resolv_req *r,
+                                const struct mg_connection *nc) {
   int i;
   for (i = 0; i < r->num_subs; i++) {
     if (r->subs[i].nc == nc) return &r->subs[i];
@@ -135,7 +136,7 @@ static void send_query(struct mg__resolv_req *r, struct mg_connection *nc) {
       io.buf[0] = (char) ((io.len - 2) >> 8);
       io.buf[1] = (char) (io.len - 2);
     }
-    struct sub *sub = find_sub(r, nc);
+    struct sub *sub = sub_for_conn(r, nc);
     mg_send(nc, io.buf, (int) io.len);
     r->cur = nc;
     if (sub != NULL) {
@@ -251,11 +252,11 @@ static void next_name(struct mg__resolv_req *r) {
 /* A truncated UDP reply: the same question to the same server over TCP,
  * once (more TC replies must not keep pushing the timeout back). */
 static void retry_over_tcp(struct mg__resolv_req *r, struct mg_connection *udp) {
-  struct sub *u = find_sub(r, udp), *t;
+  struct sub *u = sub_for_conn(r, udp), *t;
   struct mg_connection *tcp;
   if (u == NULL) return;
   tcp = get_sub(r, u->ns, 1);
-  t = tcp != NULL ? find_sub(r, tcp) : NULL;
+  t = tcp != NULL ? sub_for_conn(r, tcp) : NULL;
   if (t != NULL && !(t->asked && t->id == r->id)) send_query(r, tcp);
 }
 
@@ -521,10 +522,9 @@ static struct mg__resolv_req *new_req(struct mg_mgr *mgr,
 }
 
 int mg__resolv_start(struct mg_mgr *mgr, const struct mg__resolv_params *p) {
-  struct mg__resolv_mgr *st = mg__resolv_state(mgr);
   struct mg__resolv_req *r;
-  if (st == NULL || p->name == NULL) return -1;
-  if ((r = new_req(mgr, p, &st->conf)) == NULL) return -1;
+  if (p->conf == NULL || p->name == NULL) return -1;
+  if ((r = new_req(mgr, p, p->conf)) == NULL) return -1;
   r->holder = mg_create_connection(mgr, NULL);
   if (r->holder == NULL || link_layer(r->holder, r, 0) == NULL) {
     if (r->holder != NULL) r->holder->flags |= MG_F_CLOSE_IMMEDIATELY;

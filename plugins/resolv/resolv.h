@@ -33,6 +33,11 @@
 extern "C" {
 #endif
 
+/* Events: the resolv plugin owns MG_EV_RESOLV_FIRST to MG_EV_RESOLV_LAST
+ * (none used yet). */
+#define MG_EV_RESOLV_FIRST 500
+#define MG_EV_RESOLV_LAST 549
+
 /* How a resolution ended. */
 enum mg_resolve_err {
   MG_RESOLVE_OK = 0,         /* msg has an answer of the type asked */

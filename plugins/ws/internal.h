@@ -1,10 +1,12 @@
-/* Private to plugins/ws: shared between its files, not a public API. */
+/* Private to plugins/ws: shared between its files, not a public API. What
+ * the plugins standing on ws may call is in ws_ext.h. */
 #ifndef MG_PLUGINS_WS_INTERNAL_H
 #define MG_PLUGINS_WS_INTERNAL_H
 
 #include "mg/plugin.h"
 #include "plugins/http/http_ext.h"
 #include "plugins/ws/ws.h"
+#include "plugins/ws/ws_ext.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -113,14 +115,9 @@ struct mg__ws_item {
 void mg__ws_decode(struct mg__ws_decoder *d, unsigned char *buf, size_t *len,
                    struct mg__ws_item *it);
 
-/* Writes a frame header for op_and_flags and len into out (14 bytes);
- * masked with mask when mask is not NULL. Returns its length. */
-size_t mg__ws_header(unsigned char *out, int op_and_flags, uint64_t len,
-                     const unsigned char *mask);
+/* The frame header encoder, mg__ws_header(), is in ws_ext.h. */
 
-/* --- plugin.c --- */
-
-extern const struct mg_plugin mg_plugin_ws;
+/* --- plugin.c (the descriptor mg_plugin_ws: ws_ext.h) --- */
 
 /* Connection state of a ws layer. */
 struct mg__ws_conn {

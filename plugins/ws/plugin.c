@@ -75,14 +75,20 @@ void mg_ws_set_protocol(struct mg_connection *nc, const char *protocol) {
   snprintf(m->protocol, sizeof(m->protocol), "%s", protocol);
 }
 
+const char *mg__ws_upgrade_protocol(struct mg_connection *nc) {
+  struct mg__ws_mgr *m = nc == NULL ? NULL : mg__ws_mgr(nc->mgr);
+  if (m == NULL || m->upgrading != nc) return NULL;
+  return m->protocol;
+}
+
 static const struct mg_plugin *const ws_deps[] = {&mg_plugin_http, NULL};
 
 const struct mg_plugin mg_plugin_ws = {
     .abi_version = MG_PLUGIN_ABI_VERSION,
     .name = "ws",
     .deps = ws_deps,
-    .ev_first = 150,
-    .ev_last = 199,
+    .ev_first = MG_EV_WS_FIRST,
+    .ev_last = MG_EV_WS_LAST,
     .mgr_state_size = sizeof(struct mg__ws_mgr),
     .conn_state_size = sizeof(struct mg__ws_conn),
     .init = ws_init,

@@ -35,7 +35,9 @@ extern "C" {
 #define MG_WEBSOCKET_PING_INTERVAL_SECONDS 5
 #endif
 
-/* WebSocket events (the ws plugin owns 150-199). */
+/* WebSocket events: the ws plugin owns MG_EV_WS_FIRST to MG_EV_WS_LAST. */
+#define MG_EV_WS_FIRST 150
+#define MG_EV_WS_LAST 199
 /* Server: an upgrade request arrived. struct http_message *. The handler
  * may refuse it (send a response and/or set MG_F_SEND_AND_CLOSE or
  * MG_F_CLOSE_IMMEDIATELY), pick a subprotocol (mg_ws_set_protocol), or

@@ -14,6 +14,17 @@
 extern "C" {
 #endif
 
+/* Event ranges (inclusive), as a library plugin's MG_EV_<NAME>_FIRST and
+ * MG_EV_<NAME>_LAST. */
+#define TEST_EV_LINE_FIRST 800
+#define TEST_EV_LINE_LAST 809
+#define TEST_EV_FRAME_FIRST 810
+#define TEST_EV_FRAME_LAST 819
+#define TEST_EV_UPGRADER_FIRST 820
+#define TEST_EV_UPGRADER_LAST 829
+#define TEST_EV_ECHO2_FIRST 830
+#define TEST_EV_ECHO2_LAST 839
+
 #define TEST_EV_LINE 800        /* struct mg_str *: one line, no newline */
 #define TEST_EV_FRAME 810       /* struct mg_str *: a frame's payload */
 #define TEST_EV_FRAME_ERROR 811 /* NULL: a malformed frame; closing */

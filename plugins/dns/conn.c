@@ -1,5 +1,5 @@
-/* The dns plugin and its layer: datagrams (UDP) or length-prefixed frames
- * (TCP, RFC 1035 4.2.2) in, MG_DNS_MESSAGE events out. */
+/* DNS messages on a connection: datagrams (UDP) or length-prefixed frames
+ * (TCP, RFC 1035 4.2.2) in, MG_DNS_MESSAGE events out; queries out. */
 #include "plugins/dns/internal.h"
 
 /* Answers a malformed query (server side only, never a response, so two
@@ -37,7 +37,7 @@ static void deliver(struct mg_connection *nc, struct mg_layer *layer,
 }
 
 /* Drops n bytes from the front of recv_mbuf (fewer if a handler took some). */
-static void consume(struct mg_connection *nc, size_t n) {
+static void drop_received(struct mg_connection *nc, size_t n) {
   mbuf_remove(&nc->recv_mbuf, n < nc->recv_mbuf.len ? n : nc->recv_mbuf.len);
 }
 
@@ -47,7 +47,7 @@ static void consume(struct mg_connection *nc, size_t n) {
 static void handle_datagram(struct mg_connection *nc, struct mg_layer *layer) {
   size_t n = nc->recv_mbuf.len;
   if (n > 0) deliver(nc, layer, nc->recv_mbuf.buf, n);
-  consume(nc, n);
+  drop_received(nc, n);
   if (mg_if_wants_write(nc)) mg_if_can_send_cb(nc);
 }
 
@@ -62,39 +62,16 @@ static void handle_stream(struct mg_connection *nc, struct mg_layer *layer) {
     }
     if (nc->recv_mbuf.len < 2 + n) break;
     deliver(nc, layer, nc->recv_mbuf.buf + 2, n);
-    consume(nc, 2 + n);
+    drop_received(nc, 2 + n);
   }
 }
 
-static void dns_event(struct mg_connection *nc, struct mg_layer *layer, int ev,
-                      void *ev_data) {
-  mg_layer_emit(nc, layer, ev, ev_data); /* the core's events, as they are */
-  if (ev != MG_EV_RECV || layer->dead) return;
+void mg__dns_conn_recv(struct mg_connection *nc, struct mg_layer *layer) {
   if (nc->flags & MG_F_UDP) {
     handle_datagram(nc, layer);
   } else {
     handle_stream(nc, layer);
   }
-}
-
-const struct mg_plugin mg_plugin_dns = {
-    .abi_version = MG_PLUGIN_ABI_VERSION,
-    .name = "dns",
-    .deps = NULL,
-    .ev_first = 400,
-    .ev_last = 449,
-    .mgr_state_size = 0,
-    .conn_state_size = 0,
-    .init = NULL,
-    .free = NULL,
-    .attach = NULL,
-    .detach = NULL,
-    .event = dns_event,
-};
-
-void mg_set_protocol_dns(struct mg_connection *nc) {
-  if (nc == NULL || mg_layer_find(nc, &mg_plugin_dns) != NULL) return;
-  mg_layer_push(nc, &mg_plugin_dns);
 }
 
 void mg_send_dns_query(struct mg_connection *nc, const char *name,

@@ -8,19 +8,7 @@
  */
 #include <string.h>
 
-#include "plugins/mqtt_ws/mqtt_ws.h"
-
-#include "plugins/mqtt/internal.h"
-#include "plugins/mqtt_broker/internal.h"
-#include "plugins/ws/internal.h"
-
-#ifdef __cplusplus
-extern "C" {
-#endif
-extern const struct mg_plugin mg_plugin_mqtt_ws;
-#ifdef __cplusplus
-}
-#endif
+#include "plugins/mqtt_ws/internal.h"
 
 /* Bytes of input buffer kept between messages; a big message's room is
  * released once it is decoded. */
@@ -34,7 +22,7 @@ struct mqtt_ws_conn {
   struct mbuf in;             /* unwrapped MQTT bytes not yet decoded */
 };
 
-static struct mqtt_ws_conn *state_of(struct mg_layer *l) {
+static struct mqtt_ws_conn *mqtt_ws_state(struct mg_layer *l) {
   return (struct mqtt_ws_conn *) l->state;
 }
 
@@ -92,7 +80,7 @@ static void on_message(struct mg_connection *nc, struct mqtt_ws_conn *c,
 
 static int mqtt_ws_attach(struct mg_connection *nc, struct mg_layer *layer,
                           const struct mg_layer *parent) {
-  struct mqtt_ws_conn *c = state_of(layer);
+  struct mqtt_ws_conn *c = mqtt_ws_state(layer);
   (void) nc;
   mbuf_init(&c->in, 0);
   if (parent != NULL) c->brk = ((const struct mqtt_ws_conn *) parent->state)->brk;
@@ -101,12 +89,12 @@ static int mqtt_ws_attach(struct mg_connection *nc, struct mg_layer *layer,
 
 static void mqtt_ws_detach(struct mg_connection *nc, struct mg_layer *layer) {
   (void) nc;
-  mbuf_free(&state_of(layer)->in);
+  mbuf_free(&mqtt_ws_state(layer)->in);
 }
 
 static void mqtt_ws_event(struct mg_connection *nc, struct mg_layer *layer,
                           int ev, void *ev_data) {
-  struct mqtt_ws_conn *c = state_of(layer);
+  struct mqtt_ws_conn *c = mqtt_ws_state(layer);
   if (c->brk == NULL || (nc->flags & MG_F_LISTENING)) {
     /* nothing to adapt */
   } else if (c->open) {
@@ -116,13 +104,13 @@ static void mqtt_ws_event(struct mg_connection *nc, struct mg_layer *layer,
     }
     if (ev == MG_EV_RECV) return; /* WebSocket bytes: the ws layer's */
   } else if (ev == MG_EV_WEBSOCKET_HANDSHAKE_REQUEST) {
-    const char *p = pick_protocol((struct http_message *) ev_data);
-    struct mg__ws_mgr *m = mg__ws_mgr(nc->mgr);
+    const char *p = pick_protocol((struct http_message *) ev_data), *picked;
     if (p != NULL) mg_ws_set_protocol(nc, p);
     mg_layer_emit(nc, layer, ev, ev_data);
     /* The handler may have picked another subprotocol: then it is not
      * MQTT's connection. */
-    c->offered = p != NULL && m != NULL && strcmp(m->protocol, p) == 0;
+    picked = mg__ws_upgrade_protocol(nc);
+    c->offered = p != NULL && picked != NULL && strcmp(picked, p) == 0;
     return;
   } else if (ev == MG_EV_WEBSOCKET_HANDSHAKE_DONE && c->offered) {
     if (start_mqtt(nc, c) != 0) {
@@ -143,7 +131,7 @@ const struct mg_plugin mg_plugin_mqtt_ws = {
     .abi_version = MG_PLUGIN_ABI_VERSION,
     .name = "mqtt_ws",
     .deps = mqtt_ws_deps,
-    .ev_first = 0,
+    .ev_first = 0, /* owns no events */
     .ev_last = 0,
     .mgr_state_size = 0,
     .conn_state_size = sizeof(struct mqtt_ws_conn),
@@ -162,6 +150,6 @@ int mg_mqtt_ws_attach(struct mg_mqtt_broker *brk, struct mg_connection *lc) {
   l = mg_layer_find(lc, &mg_plugin_mqtt_ws);
   if (l == NULL) l = mg_layer_push(lc, &mg_plugin_mqtt_ws);
   if (l == NULL) return -1;
-  state_of(l)->brk = brk;
+  mqtt_ws_state(l)->brk = brk;
   return 0;
 }

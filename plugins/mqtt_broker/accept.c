@@ -1,11 +1,11 @@
-/* CONNECT on the broker: validation, authentication, session takeover or
- * resumption, the will, CONNACK. */
+/* Accepting a client: its CONNECT on the broker (validation,
+ * authentication, session takeover or resumption, the will, CONNACK). */
 #include "plugins/mqtt_broker/internal.h"
 
 #define MQTT31_MAX_CLIENT_ID 23
 
 /* CONNACK with code, then close once it is sent. */
-static void refuse(struct mg_connection *nc, uint8_t code) {
+static void refuse_connect(struct mg_connection *nc, uint8_t code) {
   mg_mqtt_connack(nc, code);
   nc->flags |= MG_F_SEND_AND_CLOSE;
 }
@@ -88,7 +88,7 @@ void mg__mqtt_on_connect(struct mg_connection *nc, struct mg__mqtt_bconn *bc,
                    : check_client_id(mm);
   if (code == 0) code = authenticate(nc, mm);
   if (code != 0) {
-    refuse(nc, code);
+    refuse_connect(nc, code);
     return;
   }
   clean = (mm->connect_flags & MG_MQTT_CLEAN_SESSION) != 0;
@@ -104,7 +104,7 @@ void mg__mqtt_on_connect(struct mg_connection *nc, struct mg__mqtt_bconn *bc,
   }
   present = s != NULL;
   if (s == NULL && (s = mg__mqtt_session_new(brk, id)) == NULL) {
-    refuse(nc, MG_EV_MQTT_CONNACK_SERVER_UNAVAILABLE);
+    refuse_connect(nc, MG_EV_MQTT_CONNACK_SERVER_UNAVAILABLE);
     return;
   }
   s->nc = nc;
