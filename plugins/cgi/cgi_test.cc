@@ -333,19 +333,6 @@ TEST_F(CgiTest, FloodingScriptIsPausedForASlowClient) {
 
 #else
 
-long StatusKb(const char *key) {
-  FILE *fp = fopen("/proc/self/status", "r");
-  char line[256];
-  long v = -1;
-  size_t klen = strlen(key);
-  if (fp == nullptr) return -1;
-  while (fgets(line, sizeof(line), fp) != nullptr) {
-    if (strncmp(line, key, klen) == 0 && line[klen] == ':') v = atol(line + klen + 1);
-  }
-  fclose(fp);
-  return v;
-}
-
 TEST_F(CgiTest, OneGibibytePostStreamsThroughAScript) {
   mg_http_set_serve_opts(lc_, opts_);  // bodies stream to scripts
   WriteScript(root_ + "/cgi-bin/count.cgi",
@@ -355,12 +342,12 @@ TEST_F(CgiTest, OneGibibytePostStreamsThroughAScript) {
   ASSERT_NE(fp, nullptr);
   ASSERT_EQ(ftruncate(fileno(fp), 1L << 30), 0);  // 1 GiB of zeros
   fclose(fp);
-  long rss_before = StatusKb("VmRSS");
+  long rss_before = mgtest::StatusKb("VmRSS");
   std::string out;
   ASSERT_EQ(Curl({"-X", "POST", "-T", big, "-H", "Expect:", Url("/cgi-bin/count.cgi")}, &out,
                  300),
             0);
-  long hwm = StatusKb("VmHWM");
+  long hwm = mgtest::StatusKb("VmHWM");
   remove(big.c_str());
   EXPECT_NE(out.find("\r\n\r\n1073741824"), std::string::npos) << out;
   printf("VmRSS before %ld kB, VmHWM after %ld kB, peak recv %zu, peak send %zu\n", rss_before,

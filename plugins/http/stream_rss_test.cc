@@ -12,20 +12,6 @@ STREAMTEST_DEFINE_EXT
 
 namespace {
 
-// A value in kB from /proc/self/status ("VmRSS", "VmHWM"), or -1.
-long StatusKb(const char *key) {
-  FILE *fp = fopen("/proc/self/status", "r");
-  char line[256];
-  long v = -1;
-  size_t klen = strlen(key);
-  if (fp == nullptr) return -1;
-  while (fgets(line, sizeof(line), fp) != nullptr) {
-    if (strncmp(line, key, klen) == 0 && line[klen] == ':') v = atol(line + klen + 1);
-  }
-  fclose(fp);
-  return v;
-}
-
 // A client that sends a head and then `total` body bytes as fast as the
 // socket takes them, never holding more than 256 KiB itself.
 struct Uploader {
@@ -73,7 +59,7 @@ TEST_F(StreamRssTest, OneGibibyteBodyWithBoundedMemory) {
   opts.document_root = "/nonexistent-root";
   mg_http_set_serve_opts(lc, opts);
 
-  long rss_before = StatusKb("VmRSS");
+  long rss_before = mgtest::StatusKb("VmRSS");
   ASSERT_GT(rss_before, 0);
   Uploader u;
   u.total = 1ULL << 30;
@@ -86,7 +72,7 @@ TEST_F(StreamRssTest, OneGibibyteBodyWithBoundedMemory) {
             static_cast<unsigned long long>(u.total));
   ASSERT_TRUE(Until([&] { return u.reply.find("sum=") != std::string::npos || u.closed; },
                     300));
-  long hwm = StatusKb("VmHWM");
+  long hwm = mgtest::StatusKb("VmHWM");
   std::string want = "bytes=" + std::to_string(u.total) + " sum=" + std::to_string(u.sum);
   EXPECT_NE(u.reply.find(want), std::string::npos) << u.reply;
   EXPECT_EQ(srv.requests, 0);

@@ -110,20 +110,6 @@ TEST_F(SsiCurlTest, SlowReaderPushesBack) {
 
 #else
 
-// A value in kB from /proc/self/status, or -1.
-long StatusKb(const char *key) {
-  FILE *fp = fopen("/proc/self/status", "r");
-  char line[256];
-  long v = -1;
-  size_t klen = strlen(key);
-  if (fp == nullptr) return -1;
-  while (fgets(line, sizeof(line), fp) != nullptr) {
-    if (strncmp(line, key, klen) == 0 && line[klen] == ':') v = atol(line + klen + 1);
-  }
-  fclose(fp);
-  return v;
-}
-
 TEST_F(SsiCurlTest, HundredMebibyteIncludeWithBoundedMemory) {
   const size_t kSize = 100u * 1024 * 1024;
   {
@@ -134,9 +120,9 @@ TEST_F(SsiCurlTest, HundredMebibyteIncludeWithBoundedMemory) {
     fclose(fp);
   }
   WriteFile(root_ + "/huge.shtml", "<<!--#include virtual=\"/parts/huge.bin\" -->>");
-  long rss_before = StatusKb("VmRSS");
+  long rss_before = mgtest::StatusKb("VmRSS");
   ASSERT_EQ(Curl({base_ + "/huge.shtml"}, nullptr, 300), 0);
-  long hwm = StatusKb("VmHWM");
+  long hwm = mgtest::StatusKb("VmHWM");
   std::string out = mgtest::TmpPath("curl.body");
   struct stat st;
   ASSERT_EQ(stat(out.c_str(), &st), 0);

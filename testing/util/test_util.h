@@ -8,6 +8,9 @@
 #define MG_TESTING_UTIL_TEST_UTIL_H
 
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <spawn.h>
 #include <sys/wait.h>
 
@@ -33,6 +36,21 @@ inline bool PollUntil(struct mg_mgr *mgr, const std::function<bool()> &pred,
     mg_mgr_poll(mgr, 5);
   }
   return pred();
+}
+
+// A value in kB from /proc/self/status ("VmRSS", "VmHWM"), or -1 (not
+// Linux).
+inline long StatusKb(const char *key) {
+  FILE *fp = fopen("/proc/self/status", "r");
+  char line[256];
+  long v = -1;
+  size_t klen = strlen(key);
+  if (fp == nullptr) return -1;
+  while (fgets(line, sizeof(line), fp) != nullptr) {
+    if (strncmp(line, key, klen) == 0 && line[klen] == ':') v = atol(line + klen + 1);
+  }
+  fclose(fp);
+  return v;
 }
 
 // Polls mgr for about `seconds` (to show that something does NOT happen).
