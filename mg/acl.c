@@ -3,10 +3,10 @@
 
 /* One parsed ACL entry. */
 struct acl_entry {
-  int allow;             /* '+' or '-' */
-  int family;            /* AF_INET or AF_INET6 */
+  int allow;              /* '+' or '-' */
+  int family;             /* AF_INET or AF_INET6 */
   unsigned char addr[16]; /* network address, network byte order */
-  int bits;              /* prefix length */
+  int bits;               /* prefix length */
 };
 
 /* Parses "a[.b[.c[.d]]]" (missing octets are 0) into addr[0..3]. */

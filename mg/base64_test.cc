@@ -39,8 +39,12 @@ struct Vector {
 
 // RFC 4648 section 10.
 const Vector kRfcVectors[] = {
-    {"", ""},           {"f", "Zg=="},         {"fo", "Zm8="},
-    {"foo", "Zm9v"},    {"foob", "Zm9vYg=="},  {"fooba", "Zm9vYmE="},
+    {"", ""},
+    {"f", "Zg=="},
+    {"fo", "Zm8="},
+    {"foo", "Zm9v"},
+    {"foob", "Zm9vYg=="},
+    {"fooba", "Zm9vYmE="},
     {"foobar", "Zm9vYmFy"},
 };
 
@@ -191,8 +195,7 @@ TEST(Base64, StreamingInAnyChunks) {
     struct cs_base64_ctx ctx;
     cs_base64_init(&ctx, Collect, &out);
     for (size_t i = 0; i < data.size(); i += chunk) {
-      cs_base64_update(&ctx, data.data() + i,
-                       std::min(chunk, data.size() - i));
+      cs_base64_update(&ctx, data.data() + i, std::min(chunk, data.size() - i));
     }
     cs_base64_finish(&ctx);
     EXPECT_EQ(out, expect) << chunk;

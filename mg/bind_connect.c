@@ -80,8 +80,7 @@ struct mg_connection *mg_bind_opt(struct mg_mgr *mgr, const char *address,
   memset(&sa, 0, sizeof(sa));
   if (mem_name(address) != NULL) {
     proto = mem_proto(address);
-  } else if (mg_parse_address(address, &sa, &proto, host, sizeof(host)) !=
-             0) {
+  } else if (mg_parse_address(address, &sa, &proto, host, sizeof(host)) != 0) {
     report_open_error(opts.error_string, "cannot parse address");
     return NULL;
   }
@@ -232,8 +231,8 @@ struct mg_connection *mg_add_sock_opt(struct mg_mgr *mgr, sock_t sock,
   struct mg_connection *nc;
   int type = 0;
   socklen_t len = sizeof(type);
-  struct mg_iface *iface = opts.iface ? opts.iface
-                                      : (mgr->num_ifaces ? mgr->ifaces[0] : NULL);
+  struct mg_iface *iface =
+      opts.iface ? opts.iface : (mgr->num_ifaces ? mgr->ifaces[0] : NULL);
   if (iface == NULL || iface->vtable->sock_set == NULL) {
     report_open_error(opts.error_string, "interface cannot adopt sockets");
     return NULL;

@@ -109,8 +109,8 @@ TEST_F(ClockTest, ManagerTimeIsTheClockAndMgTimeIsNot) {
 
 TEST_F(ClockTest, SetClockNullRestoresDefault) {
   static double fixed = 5.0;
-  mg_mgr_set_clock(&mgr_, [](void *arg) { return *static_cast<double *>(arg); },
-                   &fixed);
+  mg_mgr_set_clock(
+      &mgr_, [](void *arg) { return *static_cast<double *>(arg); }, &fixed);
   EXPECT_EQ(mg_mgr_time(&mgr_), 5.0);
   mg_mgr_set_clock(&mgr_, nullptr, &fixed);
   EXPECT_EQ(mgr_.clock_fn, nullptr);
@@ -148,11 +148,12 @@ TEST_F(ClockTest, TimerFiresWhenTheClockPassesTheStamp) {
   clock.Advance(0.25);  // 30 s: due
   mg_mgr_poll(&mgr_, 0);
   ASSERT_EQ(s.timers.size(), 1u);
-  EXPECT_EQ(s.timers[0], stamp);      // ev_data: the stamp that fired
-  EXPECT_EQ(s.timer_left[0], 0.0);    // reset before the handler runs
-  EXPECT_EQ(s.timer_now[0], stamp);   // the handler sees the clock
+  EXPECT_EQ(s.timers[0], stamp);     // ev_data: the stamp that fired
+  EXPECT_EQ(s.timer_left[0], 0.0);   // reset before the handler runs
+  EXPECT_EQ(s.timer_now[0], stamp);  // the handler sees the clock
   clock.Advance(100);
-  PollN(&mgr_, [] { return false; }, 5);
+  PollN(
+      &mgr_, [] { return false; }, 5);
   EXPECT_EQ(s.timers.size(), 1u);  // once
 }
 
@@ -211,8 +212,9 @@ TEST_F(ClockTest, LastIoTimeFollowsTheClock) {
   EXPECT_EQ(peer->last_io_time, 5000);
   clock.Advance(42.5);
   mg_send(c, "hi", 2);
-  ASSERT_TRUE(PollN(&mgr_, [&] { return peer->recv_mbuf.len == 2 ||
-                                        server_.received == 2; }));
+  ASSERT_TRUE(PollN(&mgr_, [&] {
+    return peer->recv_mbuf.len == 2 || server_.received == 2;
+  }));
   EXPECT_EQ(c->last_io_time, 5042);     // sent
   EXPECT_EQ(peer->last_io_time, 5042);  // received
   clock.Advance(1000);

@@ -4,8 +4,7 @@
 
 struct mg_connection *mg__alloc_conn(struct mg_mgr *mgr,
                                      mg_event_handler_t handler) {
-  struct mg_connection *c =
-      (struct mg_connection *) MG_CALLOC(1, sizeof(*c));
+  struct mg_connection *c = (struct mg_connection *) MG_CALLOC(1, sizeof(*c));
   if (c == NULL) return NULL;
   c->mgr = mgr;
   c->sock = INVALID_SOCKET;

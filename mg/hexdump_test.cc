@@ -13,9 +13,9 @@ namespace {
 std::string Dump(const std::string &data) {
   int n = mg_hexdump(data.data(), (int) data.size(), nullptr, 0);
   std::vector<char> out((size_t) n + 1, '#');
-  EXPECT_EQ(mg_hexdump(data.data(), (int) data.size(), out.data(),
-                       (int) out.size()),
-            n);
+  EXPECT_EQ(
+      mg_hexdump(data.data(), (int) data.size(), out.data(), (int) out.size()),
+      n);
   EXPECT_EQ(out[(size_t) n], '\0');
   return std::string(out.data());
 }
@@ -61,8 +61,7 @@ TEST(Hexdump, TruncatesButReportsFullLength) {
     std::vector<char> out((size_t) cap, '#');
     EXPECT_EQ(mg_hexdump(data.data(), (int) data.size(), out.data(), cap),
               (int) full.size());
-    EXPECT_EQ(std::string(out.data()), full.substr(0, (size_t) cap - 1))
-        << cap;
+    EXPECT_EQ(std::string(out.data()), full.substr(0, (size_t) cap - 1)) << cap;
   }
   // Nowhere to write: just the length.
   EXPECT_EQ(mg_hexdump(data.data(), (int) data.size(), nullptr, 0),

@@ -71,11 +71,10 @@ static void inherit_from_listener(struct mg_connection *nc,
   nc->iface = lc->iface;
   nc->user_data = lc->user_data;
   nc->recv_mbuf_limit = lc->recv_mbuf_limit;
-  nc->flags = lc->flags & ~(unsigned long) (MG_F_LISTENING |
-                                            MG_F_SSL_HANDSHAKE_DONE |
-                                            MG_F_WANT_READ | MG_F_WANT_WRITE |
-                                            MG_F_CLOSE_IMMEDIATELY |
-                                            MG_F_SEND_AND_CLOSE);
+  nc->flags = lc->flags &
+              ~(unsigned long) (MG_F_LISTENING | MG_F_SSL_HANDSHAKE_DONE |
+                                MG_F_WANT_READ | MG_F_WANT_WRITE |
+                                MG_F_CLOSE_IMMEDIATELY | MG_F_SEND_AND_CLOSE);
   nc->priv_2 = lc->priv_2;
   if (lc->proto_handler != NULL &&
       lc->proto_handler != mg__layers_proto_handler) {

@@ -20,17 +20,17 @@
 
 /* One end of an in-memory stream. */
 struct mem_end {
-  struct mem_end *peer;      /* the other end, NULL once it closed */
-  struct mbuf inbox;         /* bytes sent to this end, not yet read */
-  int peer_closed;           /* the other end went away */
-  unsigned long id;          /* shown as the "port" of the address */
+  struct mem_end *peer; /* the other end, NULL once it closed */
+  struct mbuf inbox;    /* bytes sent to this end, not yet read */
+  int peer_closed;      /* the other end went away */
+  unsigned long id;     /* shown as the "port" of the address */
 };
 
 /* A named listener. */
 struct mem_listener {
-  struct mem_listener *next;   /* list linkage */
-  char *name;                  /* NAME of mem://NAME */
-  struct mg_connection *nc;    /* the listening connection */
+  struct mem_listener *next; /* list linkage */
+  char *name;                /* NAME of mem://NAME */
+  struct mg_connection *nc;  /* the listening connection */
 };
 
 struct mem_iface *mg__mem_state(struct mg_iface *iface) {

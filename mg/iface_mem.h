@@ -31,9 +31,10 @@ extern "C" {
 #endif
 
 /* What a filter returns for a datagram. */
-#define MG_MEM_UDP_DELIVER 0      /* queue it for the receiver */
-#define MG_MEM_UDP_DROP (-1)      /* lose it */
-#define MG_MEM_UDP_DUPLICATE (-2) /* queue it twice, one copy after the other */
+#define MG_MEM_UDP_DELIVER 0 /* queue it for the receiver */
+#define MG_MEM_UDP_DROP (-1) /* lose it */
+/* queue it twice, one copy after the other */
+#define MG_MEM_UDP_DUPLICATE (-2)
 /* Queue it but keep it unreadable for the next n (> 0) polls of the
  * manager; datagrams sent after it may be read before it (a reorder). */
 #define MG_MEM_UDP_HOLD(n) (n)

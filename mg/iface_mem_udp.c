@@ -22,13 +22,13 @@ struct mem_dgram {
 
 /* A datagram endpoint: a mem-udp:// listener or client. */
 struct mem_udp_end {
-  struct mem_udp_end *next;  /* mem_iface::udp_ends linkage */
-  struct mg_connection *nc;  /* its connection */
-  char *name;                /* NAME bound (listener) or sent to (client) */
-  unsigned long id;          /* the port of its address */
-  struct mem_dgram *head;    /* oldest datagram received, or NULL */
-  struct mem_dgram *tail;    /* newest, or NULL */
-  size_t count;              /* datagrams queued */
+  struct mem_udp_end *next; /* mem_iface::udp_ends linkage */
+  struct mg_connection *nc; /* its connection */
+  char *name;               /* NAME bound (listener) or sent to (client) */
+  unsigned long id;         /* the port of its address */
+  struct mem_dgram *head;   /* oldest datagram received, or NULL */
+  struct mem_dgram *tail;   /* newest, or NULL */
+  size_t count;             /* datagrams queued */
 };
 
 /* The endpoint of a UDP listener or client (not of a child), or NULL. */
@@ -38,8 +38,7 @@ static struct mem_udp_end *udp_end(const struct mg_connection *nc) {
 }
 
 /* The listener bound to name, or NULL. */
-static struct mem_udp_end *find_bound(struct mem_iface *mi,
-                                      const char *name) {
+static struct mem_udp_end *find_bound(struct mem_iface *mi, const char *name) {
   struct mem_udp_end *e;
   for (e = mi->udp_ends; e != NULL; e = e->next) {
     if ((e->nc->flags & MG_F_LISTENING) && strcmp(e->name, name) == 0) {
@@ -173,8 +172,7 @@ static void post(struct mem_iface *mi, const struct mem_udp_end *from,
   if (action == MG_MEM_UDP_DUPLICATE) enqueue(to, &sa, buf, len, 0);
 }
 
-long mg__mem_udp_send(struct mg_connection *nc, const void *buf,
-                      size_t len) {
+long mg__mem_udp_send(struct mg_connection *nc, const void *buf, size_t len) {
   struct mem_iface *mi = mg__mem_state(nc->iface);
   struct mem_udp_end *from, *to;
   if (mi == NULL) return -EBADF;

@@ -16,18 +16,18 @@
 #include <sys/sendfile.h> /* also with MG_SOCKET_USE_POLL */
 #endif
 
-#define MAX_EVENTS 1024  /* readiness events taken per wait */
-#define MAX_ACCEPTS 256  /* connections accepted per readiness event */
+#define MAX_EVENTS 1024 /* readiness events taken per wait */
+#define MAX_ACCEPTS 256 /* connections accepted per readiness event */
 
 /* Per-interface state. */
 struct sock_iface {
 #if MG_USE_EPOLL
-  int epfd;                            /* the epoll instance */
+  int epfd;                              /* the epoll instance */
   struct epoll_event events[MAX_EVENTS]; /* last wait's results */
 #else
-  struct pollfd *fds;                  /* built per poll */
-  struct mg_connection **conns;        /* fds[i] belongs to conns[i] */
-  size_t cap;                          /* capacity of both arrays */
+  struct pollfd *fds;           /* built per poll */
+  struct mg_connection **conns; /* fds[i] belongs to conns[i] */
+  size_t cap;                   /* capacity of both arrays */
 #endif
 };
 
@@ -80,14 +80,14 @@ static void sync_interest(struct sock_iface *si, struct mg_connection *nc) {
     if (nc->io_state & MG__IO_REGISTERED) {
       epoll_ctl(si->epfd, EPOLL_CTL_DEL, nc->sock, &ev);
     }
-    nc->io_state &= ~(unsigned int) (MG__IO_REGISTERED | MG__IO_REG_IN |
-                                     MG__IO_REG_OUT);
+    nc->io_state &=
+        ~(unsigned int) (MG__IO_REGISTERED | MG__IO_REG_IN | MG__IO_REG_OUT);
     return;
   }
-  if (epoll_ctl(si->epfd,
-                (nc->io_state & MG__IO_REGISTERED) ? EPOLL_CTL_MOD
-                                                   : EPOLL_CTL_ADD,
-                nc->sock, &ev) == 0) {
+  if (epoll_ctl(
+          si->epfd,
+          (nc->io_state & MG__IO_REGISTERED) ? EPOLL_CTL_MOD : EPOLL_CTL_ADD,
+          nc->sock, &ev) == 0) {
     nc->io_state &= ~(unsigned int) (MG__IO_REG_IN | MG__IO_REG_OUT);
     nc->io_state |= MG__IO_REGISTERED | want;
   }
@@ -138,8 +138,8 @@ static void sock_remove_conn(struct mg_connection *nc) {
     epoll_ctl(si->epfd, EPOLL_CTL_DEL, nc->sock, &ev);
   }
 #endif
-  nc->io_state &= ~(unsigned int) (MG__IO_REGISTERED | MG__IO_REG_IN |
-                                   MG__IO_REG_OUT);
+  nc->io_state &=
+      ~(unsigned int) (MG__IO_REGISTERED | MG__IO_REG_IN | MG__IO_REG_OUT);
 }
 
 /* Accepts pending connections on listener lc. */

@@ -58,8 +58,7 @@ void mg__normalize_addr(union socket_address *out,
 /* Length of the sockaddr in sa for its family. */
 socklen_t mg__sa_len(const union socket_address *sa);
 /* Non-zero if a and b (both normalized) name the same peer. */
-int mg__same_peer(const union socket_address *a,
-                  const union socket_address *b);
+int mg__same_peer(const union socket_address *a, const union socket_address *b);
 
 /* Moving bytes (io.c). */
 /* Makes room for n more bytes at the end of m. Returns 0 on failure. */

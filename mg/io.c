@@ -37,8 +37,7 @@ static int deliver_tcp_read(struct mg_connection *nc, long r) {
     int n = (int) r;
     nc->recv_mbuf.len += (size_t) r;
     nc->last_io_time = (time_t) mg_mgr_time(nc->mgr);
-    maybe_hexdump(nc, nc->recv_mbuf.buf + nc->recv_mbuf.len - n, n,
-                  MG_EV_RECV);
+    maybe_hexdump(nc, nc->recv_mbuf.buf + nc->recv_mbuf.len - n, n, MG_EV_RECV);
     mg_call(nc, MG_EV_RECV, &n);
     return 1;
   }
@@ -160,8 +159,8 @@ void mg__compact_send_mbuf(struct mg_connection *nc) {
   } else if (nc->send_off >= m->len - nc->send_off) {
     /* At most as many bytes move as were sent: linear overall. */
     mbuf_remove(m, nc->send_off);
-    nc->send_fd_mark -= nc->send_off < nc->send_fd_mark ? nc->send_off
-                                                         : nc->send_fd_mark;
+    nc->send_fd_mark -=
+        nc->send_off < nc->send_fd_mark ? nc->send_off : nc->send_fd_mark;
     nc->send_off = 0;
   }
 }

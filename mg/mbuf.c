@@ -36,9 +36,7 @@ void mbuf_resize(struct mbuf *a, size_t new_size) {
   (void) mbuf_realloc(a, new_size);
 }
 
-void mbuf_trim(struct mbuf *mbuf) {
-  mbuf_resize(mbuf, mbuf->len);
-}
+void mbuf_trim(struct mbuf *mbuf) { mbuf_resize(mbuf, mbuf->len); }
 
 /* Extra room to add beyond min_size: min_size * (MULTIPLIER - 1), capped by
  * MBUF_SIZE_MAX_HEADROOM and by what size_t can hold. */
@@ -94,9 +92,7 @@ void mbuf_remove(struct mbuf *mb, size_t n) {
   mb->len -= n;
 }
 
-void mbuf_clear(struct mbuf *mb) {
-  mb->len = 0;
-}
+void mbuf_clear(struct mbuf *mb) { mb->len = 0; }
 
 void mbuf_move(struct mbuf *from, struct mbuf *to) {
   if (from == to) return;

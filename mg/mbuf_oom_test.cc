@@ -25,9 +25,7 @@ class MbufOom : public ::testing::Test {
     g_allowed = -1;
     g_calls = 0;
   }
-  void TearDown() override {
-    g_allowed = -1;
-  }
+  void TearDown() override { g_allowed = -1; }
 };
 
 TEST_F(MbufOom, AllocatorIsHooked) {

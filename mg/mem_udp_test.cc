@@ -16,18 +16,20 @@ namespace {
 
 // What one side (a client, or a listener and its children) saw.
 struct Side {
-  std::vector<std::string> got;                 // datagrams, in order
-  std::vector<struct mg_connection *> got_on;   // the connection of each
-  std::vector<int> events;                      // MG_EV_POLL excluded
-  std::set<struct mg_connection *> accepted;    // children announced
-  int connect_status = -1;                      // MG_EV_CONNECT status
-  int closes = 0;                               // MG_EV_CLOSE count
-  int sends = 0;                                // MG_EV_SEND count
-  bool echo = false;                            // reply to each datagram
-  std::string prefix;                           // put before each reply
+  std::vector<std::string> got;                // datagrams, in order
+  std::vector<struct mg_connection *> got_on;  // the connection of each
+  std::vector<int> events;                     // MG_EV_POLL excluded
+  std::set<struct mg_connection *> accepted;   // children announced
+  int connect_status = -1;                     // MG_EV_CONNECT status
+  int closes = 0;                              // MG_EV_CLOSE count
+  int sends = 0;                               // MG_EV_SEND count
+  bool echo = false;                           // reply to each datagram
+  std::string prefix;                          // put before each reply
 };
 
-Side *side(struct mg_connection *c) { return static_cast<Side *>(c->user_data); }
+Side *side(struct mg_connection *c) {
+  return static_cast<Side *>(c->user_data);
+}
 
 // Records events; a datagram is taken out of recv_mbuf as it arrives.
 void handler(struct mg_connection *c, int ev, void *ev_data) {
@@ -86,7 +88,8 @@ std::string Addr(struct mg_connection *c, int remote) {
 // n bytes of a pattern that differs per tag.
 std::string Bytes(size_t n, int tag) {
   std::string s(n, '\0');
-  for (size_t i = 0; i < n; i++) s[i] = static_cast<char>((i * 13 + tag * 7) & 0xff);
+  for (size_t i = 0; i < n; i++)
+    s[i] = static_cast<char>((i * 13 + tag * 7) & 0xff);
   return s;
 }
 
@@ -95,7 +98,8 @@ class MemUdpTest : public ::testing::Test {
   void SetUp() override { mg_mgr_init(&mgr_, nullptr); }
   void TearDown() override {
     // The Sides were the test's locals: closing events go nowhere.
-    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c != nullptr; c = mg_next(&mgr_, c)) {
+    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c != nullptr;
+         c = mg_next(&mgr_, c)) {
       c->user_data = nullptr;
     }
     mg_mgr_free(&mgr_);
@@ -125,7 +129,8 @@ class MemUdpTest : public ::testing::Test {
     memset(&o, 0, sizeof(o));
     o.user_data = s;
     struct mg_connection *c = mg_connect_opt(&mgr_, addr, handler, o);
-    if (c == nullptr || !PollUntil([&] { return s->connect_status != -1; })) return nullptr;
+    if (c == nullptr || !PollUntil([&] { return s->connect_status != -1; }))
+      return nullptr;
     return c;
   }
 
@@ -136,7 +141,9 @@ class MemUdpTest : public ::testing::Test {
   }
 
   // Shows every datagram to plan_ from now on.
-  void UseFilter() { ASSERT_EQ(mg_mem_udp_set_filter(&mgr_, plan_filter, &plan_), 0); }
+  void UseFilter() {
+    ASSERT_EQ(mg_mem_udp_set_filter(&mgr_, plan_filter, &plan_), 0);
+  }
 
   struct mg_mgr mgr_;
   Plan plan_;  // outlives the manager, which TearDown frees
@@ -187,7 +194,8 @@ TEST_F(MemUdpTest, BoundariesAndOrder) {
   struct mg_connection *c = Connect("mem-udp://b", &cli);
   ASSERT_NE(c, nullptr);
   std::vector<std::string> sent;
-  const size_t sizes[] = {1, 2, 3, 17, 100, 511, 512, 1000, 1499, MG_UDP_RECV_BUFFER_SIZE};
+  const size_t sizes[] = {1,   2,   3,    17,   100,
+                          511, 512, 1000, 1499, MG_UDP_RECV_BUFFER_SIZE};
   for (int round = 0; round < 5; round++) {
     for (size_t n : sizes) {
       sent.push_back(Bytes(n, static_cast<int>(sent.size())));
@@ -258,8 +266,8 @@ TEST_F(MemUdpTest, RequestReplyThroughPerPeerChildren) {
   for (int i = 0; i < kClients; i++) {
     ASSERT_EQ(cli[i].got.size(), static_cast<size_t>(kRequests));
     for (int k = 0; k < kRequests; k++) {
-      EXPECT_EQ(cli[i].got[k],
-                "re:client " + std::to_string(i) + " request " + std::to_string(k));
+      EXPECT_EQ(cli[i].got[k], "re:client " + std::to_string(i) + " request " +
+                                   std::to_string(k));
     }
   }
   // One child per client; its peer is that client's address.
@@ -293,7 +301,8 @@ TEST_F(MemUdpTest, Loss) {
   for (int i = 0; i < 10; i++) SendNow(c, "d" + std::to_string(i));
   ASSERT_TRUE(PollUntil([&] { return srv.got.size() == 7; }));
   Polls(5);
-  EXPECT_EQ(srv.got, (std::vector<std::string>{"d0", "d2", "d3", "d5", "d6", "d8", "d9"}));
+  EXPECT_EQ(srv.got, (std::vector<std::string>{"d0", "d2", "d3", "d5", "d6",
+                                               "d8", "d9"}));
   EXPECT_EQ(cli.sends, 10);  // a lost datagram was still sent
   EXPECT_EQ(plan_.names[0], "loss");
 }
@@ -310,7 +319,8 @@ TEST_F(MemUdpTest, LossOfReplies) {
   plan_.action[3] = MG_MEM_UDP_DROP;
   for (int i = 0; i < 3; i++) {
     mg_printf(c, "q%d", i);
-    ASSERT_TRUE(PollUntil([&] { return srv.got.size() == static_cast<size_t>(i + 1); }));
+    ASSERT_TRUE(PollUntil(
+        [&] { return srv.got.size() == static_cast<size_t>(i + 1); }));
     Polls(2);
   }
   EXPECT_EQ(cli.got, (std::vector<std::string>{"q0", "q2"}));
@@ -329,7 +339,8 @@ TEST_F(MemUdpTest, Duplication) {
   for (int i = 0; i < 5; i++) SendNow(c, "d" + std::to_string(i));
   ASSERT_TRUE(PollUntil([&] { return srv.got.size() == 6; }));
   Polls(5);
-  EXPECT_EQ(srv.got, (std::vector<std::string>{"d0", "d1", "d2", "d2", "d3", "d4"}));
+  EXPECT_EQ(srv.got,
+            (std::vector<std::string>{"d0", "d1", "d2", "d2", "d3", "d4"}));
   EXPECT_EQ(srv.accepted.size(), 1u);  // the copy comes from the same peer
 }
 
@@ -366,7 +377,8 @@ TEST_F(MemUdpTest, Reorder) {
     mg_mgr_poll(&mgr_, 0);
   }
   ASSERT_TRUE(PollUntil([&] { return srv.got.size() == 6; }));
-  EXPECT_EQ(srv.got, (std::vector<std::string>{"d0", "d2", "d3", "d1", "d4", "d5"}));
+  EXPECT_EQ(srv.got,
+            (std::vector<std::string>{"d0", "d2", "d3", "d1", "d4", "d5"}));
   // Held in the same poll as later ones, a datagram goes after them.
   srv.got.clear();
   plan_.action[6] = MG_MEM_UDP_HOLD(1);
@@ -473,12 +485,17 @@ TEST_F(MemUdpTest, QueueLimit) {
   const int total = MG_MEM_UDP_QUEUE_LEN + 50;
   for (int i = 0; i < total; i++) SendNow(c, std::to_string(i));
   EXPECT_EQ(cli.sends, total);
-  ASSERT_TRUE(PollUntil([&] { return srv.got.size() == static_cast<size_t>(MG_MEM_UDP_QUEUE_LEN); }));
+  ASSERT_TRUE(PollUntil([&] {
+    return srv.got.size() == static_cast<size_t>(MG_MEM_UDP_QUEUE_LEN);
+  }));
   Polls(5);
   ASSERT_EQ(srv.got.size(), static_cast<size_t>(MG_MEM_UDP_QUEUE_LEN));
-  for (int i = 0; i < MG_MEM_UDP_QUEUE_LEN; i++) EXPECT_EQ(srv.got[i], std::to_string(i));
+  for (int i = 0; i < MG_MEM_UDP_QUEUE_LEN; i++)
+    EXPECT_EQ(srv.got[i], std::to_string(i));
   SendNow(c, "room again");
-  ASSERT_TRUE(PollUntil([&] { return srv.got.size() == static_cast<size_t>(MG_MEM_UDP_QUEUE_LEN) + 1; }));
+  ASSERT_TRUE(PollUntil([&] {
+    return srv.got.size() == static_cast<size_t>(MG_MEM_UDP_QUEUE_LEN) + 1;
+  }));
   EXPECT_EQ(srv.got.back(), "room again");
 }
 

@@ -27,7 +27,8 @@ double mg_mgr_time(struct mg_mgr *mgr) {
 static void init_ifaces(struct mg_mgr *mgr, const struct mg_iface_vtable **vt,
                         int n) {
   int i;
-  mgr->ifaces = (struct mg_iface **) MG_CALLOC((size_t) n, sizeof(*mgr->ifaces));
+  mgr->ifaces =
+      (struct mg_iface **) MG_CALLOC((size_t) n, sizeof(*mgr->ifaces));
   if (mgr->ifaces == NULL) return;
   for (i = 0; i < n; i++) {
     struct mg_iface *iface = mg_if_create_iface(vt[i], mgr);

@@ -60,9 +60,9 @@ struct mg_mgr {
    * from mg_connect_opts, may be NULL), then calls mg_resolve_done(). */
   void (*resolver)(struct mg_connection *nc, const char *host, int port,
                    const char *nameserver);
-  unsigned int num_events;      /* user events in the current poll */
-  struct mg_layer *dead_layers; /* detached layers freed after dispatch */
-  int dispatch_depth;           /* nesting of mg_call() */
+  unsigned int num_events;         /* user events in the current poll */
+  struct mg_layer *dead_layers;    /* detached layers freed after dispatch */
+  int dispatch_depth;              /* nesting of mg_call() */
   const struct mg_tls_vtable *tls; /* set by the TLS plugin, or NULL */
   mg_clock_fn clock_fn; /* clock of mg_mgr_time(), or NULL: mg_time() */
   void *clock_arg;      /* the argument clock_fn is called with */
@@ -74,8 +74,8 @@ struct mg_connection {
   struct mg_connection *listener;    /* Set only for accept()-ed connections */
   struct mg_mgr *mgr;                /* Pointer to containing manager */
 
-  sock_t sock; /* Socket to the remote peer */
-  int err;     /* last error (errno) seen on the connection */
+  sock_t sock;             /* Socket to the remote peer */
+  int err;                 /* last error (errno) seen on the connection */
   union socket_address sa; /* Remote peer address */
   size_t recv_mbuf_limit;  /* Max size of recv buffer */
   struct mbuf recv_mbuf;   /* Received data */
@@ -85,8 +85,8 @@ struct mg_connection {
   mg_event_handler_t proto_handler; /* Protocol-specific event handler */
   void *proto_data;                 /* Protocol-specific data */
   void (*proto_data_destructor)(void *proto_data); /* frees proto_data */
-  mg_event_handler_t handler; /* Event handler function */
-  void *user_data;            /* User-specific data */
+  mg_event_handler_t handler;                      /* Event handler function */
+  void *user_data;                                 /* User-specific data */
   union {
     void *v;
     /*
@@ -94,9 +94,9 @@ struct mg_connection {
      * void pointers, since some archs might have fat pointers for functions.
      */
     mg_event_handler_t f;
-  } priv_1;       /* protocol-private */
-  void *priv_2;   /* protocol-private */
-  void *mgr_data; /* Implementation-specific event manager's data. */
+  } priv_1;               /* protocol-private */
+  void *priv_2;           /* protocol-private */
+  void *mgr_data;         /* Implementation-specific event manager's data. */
   struct mg_iface *iface; /* interface the connection lives on */
   unsigned long flags;    /* MG_F_* */
 /* Flags set by Mongoose */
@@ -140,12 +140,12 @@ struct mg_connection {
 #endif
   /* Private to the core. */
   struct mg_layer *layers; /* protocol layers, bottom first */
-  size_t send_off;          /* bytes of send_mbuf already written */
-  unsigned int io_state;    /* interface bookkeeping */
-  int send_fd;              /* file queued by mg__send_fd(), or -1 */
-  size_t send_fd_mark;      /* its bytes go out after send_mbuf[0, mark) */
-  int64_t send_fd_off;      /* its next offset */
-  int64_t send_fd_left;     /* its bytes still to send */
+  size_t send_off;         /* bytes of send_mbuf already written */
+  unsigned int io_state;   /* interface bookkeeping */
+  int send_fd;             /* file queued by mg__send_fd(), or -1 */
+  size_t send_fd_mark;     /* its bytes go out after send_mbuf[0, mark) */
+  int64_t send_fd_off;     /* its next offset */
+  int64_t send_fd_left;    /* its bytes still to send */
 };
 
 /* Optional parameters to mg_mgr_init_opt(). */
@@ -171,9 +171,9 @@ struct mg_bind_opts {
   const char **error_string; /* Placeholder for the error string */
   struct mg_iface *iface;    /* Interface instance */
 #if MG_ENABLE_SSL
-  const char *ssl_cert;    /* Server certificate (PEM) */
-  const char *ssl_key;     /* Private key; ssl_cert when NULL */
-  const char *ssl_ca_cert; /* CA bundle to verify client certificates */
+  const char *ssl_cert;          /* Server certificate (PEM) */
+  const char *ssl_key;           /* Private key; ssl_cert when NULL */
+  const char *ssl_ca_cert;       /* CA bundle to verify client certificates */
   const char *ssl_cipher_suites; /* Colon-delimited cipher list, or NULL */
 #endif
 };
@@ -261,9 +261,10 @@ struct mg_connection *mg_connect_opt(struct mg_mgr *mgr, const char *address,
  * mg_bind_opt()/mg_connect_opt() fail with "TLS is not available in this
  * build"). TLS is on for a listener given ssl_cert, and for an outgoing
  * connection given any of ssl_cert, ssl_ca_cert, ssl_cipher_suites or
- * ssl_psk_identity (or MG_F_SSL in opts.flags). TLS 1.2 is the minimum; the default cipher list has no
- * DHE, RC4, 3DES or export suites (MG_SSL_CRYPTO_MODERN: TLS 1.3 only,
- * MG_SSL_CRYPTO_OLD: adds CBC and RSA key exchange suites, still TLS 1.2+).
+ * ssl_psk_identity (or MG_F_SSL in opts.flags). TLS 1.2 is the minimum; the
+ * default cipher list has no DHE, RC4, 3DES or export suites
+ * (MG_SSL_CRYPTO_MODERN: TLS 1.3 only, MG_SSL_CRYPTO_OLD: adds CBC and RSA key
+ * exchange suites, still TLS 1.2+).
  *
  * A client verifies the server only when ssl_ca_cert is given and not "*"
  * (as the reference does); then the name is checked too: ssl_server_name,

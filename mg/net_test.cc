@@ -17,15 +17,17 @@ namespace {
 
 // What a test handler saw on one connection (via user_data).
 struct Seen {
-  std::string data;            // bytes received
-  std::vector<int> events;     // events, MG_EV_POLL excluded
-  int connect_status = -1;     // MG_EV_CONNECT status
-  int closed = 0;              // MG_EV_CLOSE count
-  int accepted = 0;            // MG_EV_ACCEPT count
-  union socket_address peer;   // MG_EV_ACCEPT address
+  std::string data;           // bytes received
+  std::vector<int> events;    // events, MG_EV_POLL excluded
+  int connect_status = -1;    // MG_EV_CONNECT status
+  int closed = 0;             // MG_EV_CLOSE count
+  int accepted = 0;           // MG_EV_ACCEPT count
+  union socket_address peer;  // MG_EV_ACCEPT address
 };
 
-Seen *seen(struct mg_connection *c) { return static_cast<Seen *>(c->user_data); }
+Seen *seen(struct mg_connection *c) {
+  return static_cast<Seen *>(c->user_data);
+}
 
 // Records events into the Seen in user_data; consumes received bytes.
 void record(struct mg_connection *c, int ev, void *ev_data) {
@@ -56,7 +58,8 @@ void echo(struct mg_connection *c, int ev, void *ev_data) {
 
 std::string Pattern(size_t n) {
   std::string s(n, '\0');
-  for (size_t i = 0; i < n; i++) s[i] = static_cast<char>((i * 7 + i / 251) & 0xff);
+  for (size_t i = 0; i < n; i++)
+    s[i] = static_cast<char>((i * 7 + i / 251) & 0xff);
   return s;
 }
 
@@ -65,7 +68,8 @@ class NetTest : public ::testing::Test {
   void SetUp() override { mg_mgr_init(&mgr_, nullptr); }
   void TearDown() override {
     // Handlers' state lives on the test's stack, gone by now: detach them.
-    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c; c = mg_next(&mgr_, c)) {
+    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c;
+         c = mg_next(&mgr_, c)) {
       c->handler = nullptr;
     }
     mg_mgr_free(&mgr_);
@@ -127,7 +131,8 @@ TEST_F(NetTest, TcpEchoIPv6) {
   close(probe);
   struct mg_connection *lc = Bind("tcp://[::1]:0", echo);
   ASSERT_NE(lc, nullptr);
-  EXPECT_EQ(mgtest::LocalAddr(lc).rfind("[::1]:", 0), 0u) << mgtest::LocalAddr(lc);
+  EXPECT_EQ(mgtest::LocalAddr(lc).rfind("[::1]:", 0), 0u)
+      << mgtest::LocalAddr(lc);
   EchoRoundTrip(this, &mgr_, "[::1]:" + std::to_string(LocalPort(lc)), 1000);
 }
 
@@ -157,13 +162,15 @@ TEST_F(NetTest, UdpEchoRepliesToSender) {
   ASSERT_NE(cb, nullptr);
   mg_send(ca, "from-a", 6);
   mg_send(cb, "from-b", 6);
-  ASSERT_TRUE(PollUntil(&mgr_, [&] { return a.data.size() >= 6 && b.data.size() >= 6; }));
+  ASSERT_TRUE(PollUntil(
+      &mgr_, [&] { return a.data.size() >= 6 && b.data.size() >= 6; }));
   EXPECT_EQ(a.data, "from-a");
   EXPECT_EQ(b.data, "from-b");
   EXPECT_EQ(a.connect_status, 0);
   // The listener made one child per peer; each has its peer's address.
   int children = 0;
-  for (struct mg_connection *c = mg_next(&mgr_, nullptr); c; c = mg_next(&mgr_, c)) {
+  for (struct mg_connection *c = mg_next(&mgr_, nullptr); c;
+       c = mg_next(&mgr_, c)) {
     if (c->listener == lc) {
       children++;
       EXPECT_TRUE(c->flags & MG_F_UDP);
@@ -186,7 +193,8 @@ TEST_F(NetTest, UdpDualStackChildPerPeerAndOneReplyPerDatagram) {
   sin.sin_family = AF_INET;
   sin.sin_port = htons(static_cast<uint16_t>(LocalPort(lc)));
   sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(connect(s, reinterpret_cast<struct sockaddr *>(&sin), sizeof(sin)), 0);
+  ASSERT_EQ(connect(s, reinterpret_cast<struct sockaddr *>(&sin), sizeof(sin)),
+            0);
   // Three datagrams queued before the manager reads any of them.
   ASSERT_EQ(send(s, "one", 3, 0), 3);
   ASSERT_EQ(send(s, "two", 3, 0), 3);
@@ -204,7 +212,8 @@ TEST_F(NetTest, UdpDualStackChildPerPeerAndOneReplyPerDatagram) {
   std::vector<std::string> want = {"one", "two", "three"};
   EXPECT_EQ(replies, want);
   int children = 0;
-  for (struct mg_connection *c = mg_next(&mgr_, nullptr); c; c = mg_next(&mgr_, c)) {
+  for (struct mg_connection *c = mg_next(&mgr_, nullptr); c;
+       c = mg_next(&mgr_, c)) {
     if (c->listener == lc) {
       children++;
       EXPECT_EQ(c->sa.sa.sa_family, AF_INET);
@@ -224,7 +233,8 @@ TEST_F(NetTest, ConnectRefusedReportsStatus) {
   socklen_t len = sizeof(sin);
   getsockname(s, reinterpret_cast<struct sockaddr *>(&sin), &len);
   Seen cli;
-  ASSERT_NE(Connect("127.0.0.1:" + std::to_string(ntohs(sin.sin_port)), &cli), nullptr);
+  ASSERT_NE(Connect("127.0.0.1:" + std::to_string(ntohs(sin.sin_port)), &cli),
+            nullptr);
   ASSERT_TRUE(PollUntil(&mgr_, [&] { return cli.closed == 1; }));
   close(s);
   EXPECT_EQ(cli.connect_status, ECONNREFUSED);
@@ -242,8 +252,9 @@ TEST_F(NetTest, UnresolvableNameWithoutResolverFails) {
 }
 
 TEST_F(NetTest, MalformedAddressesAreRefused) {
-  const char *bad[] = {"tcp://127.0.0.1:99999", "udp://[::1:80", "1.2.3.4:",
-                       "http://x:80", "127.0.0.1:8a", "[::1]80", "::1:80"};
+  const char *bad[] = {
+      "tcp://127.0.0.1:99999", "udp://[::1:80", "1.2.3.4:", "http://x:80",
+      "127.0.0.1:8a",          "[::1]80",       "::1:80"};
   for (const char *addr : bad) {
     struct mg_connect_opts o;
     memset(&o, 0, sizeof(o));
@@ -303,7 +314,8 @@ TEST_F(NetTest, TimersFireInOrderCancelAndRearm) {
   EXPECT_EQ(mg_set_timer(c[2], now + 0.06), now + 0.06);
   double old = mg_set_timer(c[0], 0);  // cancel
   EXPECT_EQ(old, now + 0.09);
-  ASSERT_TRUE(PollUntil(&mgr_, [&] { return g_fired.size() >= 4; }, 5));
+  ASSERT_TRUE(PollUntil(
+      &mgr_, [&] { return g_fired.size() >= 4; }, 5));
   PollFor(&mgr_, 0.1);
   std::vector<int> want = {1, 2, 3, 3, 3};
   EXPECT_EQ(g_fired, want);
@@ -328,14 +340,16 @@ TEST_F(NetTest, BroadcastFromSeveralThreads) {
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; t++) {
     threads.emplace_back([&] {
-      for (int i = 0; i < kMessages; i++) mg_broadcast(&mgr_, bcast_cb, (void *) "ping", 5);
+      for (int i = 0; i < kMessages; i++)
+        mg_broadcast(&mgr_, bcast_cb, (void *) "ping", 5);
     });
   }
   std::thread joiner([&] {
     for (auto &t : threads) t.join();
     done = true;
   });
-  bool ok = PollUntil(&mgr_, [&] { return done && g_bcast == 2 * kThreads * kMessages; }, 20);
+  bool ok = PollUntil(
+      &mgr_, [&] { return done && g_bcast == 2 * kThreads * kMessages; }, 20);
   joiner.join();
   EXPECT_TRUE(ok) << g_bcast << " callbacks";
 }
@@ -354,7 +368,8 @@ TEST_F(NetTest, SendAndCloseDeliversEverything) {
   ASSERT_NE(lc, nullptr);
   Seen cli;
   Connect("127.0.0.1:" + std::to_string(LocalPort(lc)), &cli);
-  ASSERT_TRUE(PollUntil(&mgr_, [&] { return cli.closed == 1; }, 20));
+  ASSERT_TRUE(PollUntil(
+      &mgr_, [&] { return cli.closed == 1; }, 20));
   EXPECT_EQ(cli.data.size(), static_cast<size_t>(4 << 20));
   EXPECT_TRUE(cli.data == Pattern(4 << 20));
 }
@@ -370,7 +385,8 @@ void hoard(struct mg_connection *c, int ev, void *) {
     h->conn = c;
     c->recv_mbuf_limit = 4096;
   }
-  if (ev == MG_EV_RECV && c->recv_mbuf.len > h->max_seen) h->max_seen = c->recv_mbuf.len;
+  if (ev == MG_EV_RECV && c->recv_mbuf.len > h->max_seen)
+    h->max_seen = c->recv_mbuf.len;
 }
 
 TEST_F(NetTest, RecvMbufLimitPausesReading) {
@@ -378,21 +394,26 @@ TEST_F(NetTest, RecvMbufLimitPausesReading) {
   struct mg_connection *lc = Bind("tcp://127.0.0.1:0", hoard, &h);
   ASSERT_NE(lc, nullptr);
   Seen cli;
-  struct mg_connection *c = Connect("127.0.0.1:" + std::to_string(LocalPort(lc)), &cli);
+  struct mg_connection *c =
+      Connect("127.0.0.1:" + std::to_string(LocalPort(lc)), &cli);
   std::string payload = Pattern(16 << 20);  // more than kernel buffers hold
   mg_send(c, payload.data(), static_cast<int>(payload.size()));
-  ASSERT_TRUE(PollUntil(&mgr_, [&] { return h.conn && h.conn->recv_mbuf.len == 4096; }));
+  ASSERT_TRUE(PollUntil(
+      &mgr_, [&] { return h.conn && h.conn->recv_mbuf.len == 4096; }));
   PollFor(&mgr_, 0.1);
   EXPECT_EQ(h.conn->recv_mbuf.len, 4096u);  // paused at the limit
   EXPECT_LE(h.max_seen, 4096u);
-  EXPECT_GT(c->send_mbuf.len, 0u);          // the sender is held back
+  EXPECT_GT(c->send_mbuf.len, 0u);  // the sender is held back
   // Now drain it: every byte arrives, in order.
   std::string got;
-  ASSERT_TRUE(PollUntil(&mgr_, [&] {
-    got.append(h.conn->recv_mbuf.buf, h.conn->recv_mbuf.len);
-    mbuf_remove(&h.conn->recv_mbuf, h.conn->recv_mbuf.len);
-    return got.size() >= payload.size();
-  }, 20));
+  ASSERT_TRUE(PollUntil(
+      &mgr_,
+      [&] {
+        got.append(h.conn->recv_mbuf.buf, h.conn->recv_mbuf.len);
+        mbuf_remove(&h.conn->recv_mbuf, h.conn->recv_mbuf.len);
+        return got.size() >= payload.size();
+      },
+      20));
   EXPECT_TRUE(got == payload);
   EXPECT_LE(h.max_seen, 4096u);
 }
@@ -421,8 +442,10 @@ TEST_F(NetTest, PeerVanishesMidSend) {
   Pusher p;
   struct mg_connection *lc = Bind("tcp://127.0.0.1:0", pusher, &p);
   ASSERT_NE(lc, nullptr);
-  mg_connect(&mgr_, ("127.0.0.1:" + std::to_string(LocalPort(lc))).c_str(), vanish);
-  ASSERT_TRUE(PollUntil(&mgr_, [&] { return p.closed == 1; }, 20));
+  mg_connect(&mgr_, ("127.0.0.1:" + std::to_string(LocalPort(lc))).c_str(),
+             vanish);
+  ASSERT_TRUE(PollUntil(
+      &mgr_, [&] { return p.closed == 1; }, 20));
   EXPECT_TRUE(p.err == ECONNRESET || p.err == EPIPE) << p.err;
 }
 
@@ -472,7 +495,9 @@ TEST_F(NetTest, PollReturnsNumberOfEvents) {
   }));
   EXPECT_GE(total, 2);  // at least ACCEPT and CONNECT
   int n = 0;
-  for (struct mg_connection *c = mg_next(&mgr_, nullptr); c; c = mg_next(&mgr_, c)) n++;
+  for (struct mg_connection *c = mg_next(&mgr_, nullptr); c;
+       c = mg_next(&mgr_, c))
+    n++;
   EXPECT_EQ(n, 3);
 }
 
@@ -480,11 +505,13 @@ TEST_F(NetTest, ConnAddrToStr) {
   struct mg_connection *lc = Bind("tcp://127.0.0.1:0", echo);
   ASSERT_NE(lc, nullptr);
   Seen cli;
-  struct mg_connection *c = Connect("127.0.0.1:" + std::to_string(LocalPort(lc)), &cli);
+  struct mg_connection *c =
+      Connect("127.0.0.1:" + std::to_string(LocalPort(lc)), &cli);
   ASSERT_TRUE(PollUntil(&mgr_, [&] { return cli.connect_status == 0; }));
   char buf[64];
-  mg_conn_addr_to_str(c, buf, sizeof(buf),
-                      MG_SOCK_STRINGIFY_REMOTE | MG_SOCK_STRINGIFY_IP | MG_SOCK_STRINGIFY_PORT);
+  mg_conn_addr_to_str(
+      c, buf, sizeof(buf),
+      MG_SOCK_STRINGIFY_REMOTE | MG_SOCK_STRINGIFY_IP | MG_SOCK_STRINGIFY_PORT);
   EXPECT_EQ(std::string(buf), "127.0.0.1:" + std::to_string(LocalPort(lc)));
   char sbuf[64];
   mg_sock_to_str(c->sock, sbuf, sizeof(sbuf), MG_SOCK_STRINGIFY_IP);
@@ -541,7 +568,8 @@ TEST_F(NetTest, MemSendAndCloseAndEvents) {
   ASSERT_NE(Bind("mem://sac", send_and_close), nullptr);
   Seen cli;
   Connect("mem://sac", &cli);
-  ASSERT_TRUE(PollUntil(&mgr_, [&] { return cli.closed == 1; }, 20));
+  ASSERT_TRUE(PollUntil(
+      &mgr_, [&] { return cli.closed == 1; }, 20));
   EXPECT_TRUE(cli.data == Pattern(4 << 20));
   ASSERT_GE(cli.events.size(), 3u);
   EXPECT_EQ(cli.events.front(), MG_EV_CONNECT);
@@ -555,7 +583,8 @@ TEST_F(NetTest, MemRecvMbufLimit) {
   struct mg_connection *c = Connect("mem://hoard", &cli);
   std::string payload = Pattern(1 << 20);
   mg_send(c, payload.data(), static_cast<int>(payload.size()));
-  ASSERT_TRUE(PollUntil(&mgr_, [&] { return h.conn && h.conn->recv_mbuf.len == 4096; }));
+  ASSERT_TRUE(PollUntil(
+      &mgr_, [&] { return h.conn && h.conn->recv_mbuf.len == 4096; }));
   PollFor(&mgr_, 0.05);
   EXPECT_EQ(h.conn->recv_mbuf.len, 4096u);
   std::string got;
@@ -571,7 +600,8 @@ TEST_F(NetTest, MemPeerVanishes) {
   Pusher p;
   ASSERT_NE(Bind("mem://push", pusher, &p), nullptr);
   mg_connect(&mgr_, "mem://push", vanish);
-  ASSERT_TRUE(PollUntil(&mgr_, [&] { return p.closed == 1; }, 20));
+  ASSERT_TRUE(PollUntil(
+      &mgr_, [&] { return p.closed == 1; }, 20));
 }
 
 // ---------------------------------------------------------------------------
@@ -604,16 +634,20 @@ TEST(Acl, IPv4) {
   EXPECT_EQ(mg_check_ip_acl("+0.0.0.0/0,-10.0.0.0/8", Ip("10.1.2.3")), 0);
   EXPECT_EQ(mg_check_ip_acl("+0.0.0.0/0,-10.0.0.0/8", Ip("11.1.2.3")), 1);
   EXPECT_EQ(mg_check_ip_acl("+1.2.3.4", Ip("1.2.3.4")), 1);
-  EXPECT_EQ(mg_check_ip_acl("+1.2.3.4", Ip("1.2.3.5")), 0);  // any ACL denies by default
-  EXPECT_EQ(mg_check_ip_acl("+10.0.0.0/8, -10.1.0.0/16", Ip("10.1.2.3")), 0);  // last match wins
+  EXPECT_EQ(mg_check_ip_acl("+1.2.3.4", Ip("1.2.3.5")),
+            0);  // any ACL denies by default
+  EXPECT_EQ(mg_check_ip_acl("+10.0.0.0/8, -10.1.0.0/16", Ip("10.1.2.3")),
+            0);  // last match wins
   EXPECT_EQ(mg_check_ip_acl("+1.2.3.0/25", Ip("1.2.3.127")), 1);
   EXPECT_EQ(mg_check_ip_acl("+1.2.3.0/25", Ip("1.2.3.128")), 0);
 }
 
 TEST(Acl, MalformedIsMinusOne) {
-  const char *bad[] = {"1.2.3.4", "+1.2.3.4/33", "+1.2.3.256", "+1.2.3.4/", "*1.2.3.4",
-                       "+1..2", "+::1/129", "+zz::1", "+1.2.3.4/1a", "+"};
-  for (const char *acl : bad) EXPECT_EQ(mg_check_ip_acl(acl, Ip("1.2.3.4")), -1) << acl;
+  const char *bad[] = {
+      "1.2.3.4", "+1.2.3.4/33", "+1.2.3.256", "+1.2.3.4/",   "*1.2.3.4",
+      "+1..2",   "+::1/129",    "+zz::1",     "+1.2.3.4/1a", "+"};
+  for (const char *acl : bad)
+    EXPECT_EQ(mg_check_ip_acl(acl, Ip("1.2.3.4")), -1) << acl;
 }
 
 TEST(Acl, MappedIPv4IsJudgedAsIPv4) {

@@ -41,11 +41,11 @@ void mg_hexdump_connection(struct mg_connection *nc, const char *path,
   }
   mg_conn_addr_to_str(nc, local, sizeof(local),
                       MG_SOCK_STRINGIFY_IP | MG_SOCK_STRINGIFY_PORT);
-  mg_conn_addr_to_str(nc, remote, sizeof(remote),
-                      MG_SOCK_STRINGIFY_IP | MG_SOCK_STRINGIFY_PORT |
-                          MG_SOCK_STRINGIFY_REMOTE);
-  fprintf(fp, "%.3f %p %s %s %s %d\n", mg_mgr_time(nc->mgr), (void *) nc,
-          local, dir, remote, num_bytes);
+  mg_conn_addr_to_str(
+      nc, remote, sizeof(remote),
+      MG_SOCK_STRINGIFY_IP | MG_SOCK_STRINGIFY_PORT | MG_SOCK_STRINGIFY_REMOTE);
+  fprintf(fp, "%.3f %p %s %s %s %d\n", mg_mgr_time(nc->mgr), (void *) nc, local,
+          dir, remote, num_bytes);
   if (buf != NULL && num_bytes > 0) mg_hexdumpf(fp, buf, num_bytes);
   if (fp != stdout && fp != stderr) fclose(fp);
 }

@@ -58,12 +58,12 @@ typedef struct stat cs_stat_t;
 
 /* Any socket address the library handles. */
 union socket_address {
-  struct sockaddr sa;       /* generic view */
-  struct sockaddr_in sin;   /* IPv4 */
+  struct sockaddr sa;     /* generic view */
+  struct sockaddr_in sin; /* IPv4 */
 #if MG_ENABLE_IPV6
   struct sockaddr_in6 sin6; /* IPv6 */
 #else
-  struct sockaddr sin6;     /* placeholder keeping the field name */
+  struct sockaddr sin6; /* placeholder keeping the field name */
 #endif
 };
 

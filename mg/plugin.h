@@ -49,9 +49,9 @@ struct mg_plugin {
   int abi_version;  /* MG_PLUGIN_ABI_VERSION at build time */
   const char *name; /* unique, lower case: "http", "mqtt_broker" */
   const struct mg_plugin *const *deps; /* NULL-terminated; NULL if none */
-  int ev_first;          /* first owned event number; 0 with ev_last 0: none */
-  int ev_last;           /* last owned event number (inclusive) */
-  size_t mgr_state_size; /* zeroed bytes the core allocates per manager */
+  int ev_first;           /* first owned event number; 0 with ev_last 0: none */
+  int ev_last;            /* last owned event number (inclusive) */
+  size_t mgr_state_size;  /* zeroed bytes the core allocates per manager */
   size_t conn_state_size; /* zeroed bytes the core allocates per layer */
   /* Per manager, after its deps. Returns 0, or non-zero to refuse. */
   int (*init)(struct mg_mgr *mgr, void *mgr_state);

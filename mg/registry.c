@@ -90,8 +90,8 @@ static const char *add_entry(struct mg_mgr *mgr, const struct mg_plugin *p) {
   if (r == NULL) return "out of memory";
   if (r->count == r->cap) {
     int cap = r->cap ? r->cap * 2 : 8;
-    struct reg_entry *e = (struct reg_entry *) MG_REALLOC(
-        r->entries, (size_t) cap * sizeof(*e));
+    struct reg_entry *e =
+        (struct reg_entry *) MG_REALLOC(r->entries, (size_t) cap * sizeof(*e));
     if (e == NULL) return "out of memory";
     r->entries = e;
     r->cap = cap;

@@ -2,7 +2,7 @@
  * interface's sendfile, or is read into send_mbuf a piece at a time. */
 #include "mg/internal.h"
 
-#define FILE_PIECE (64 * 1024)        /* read into send_mbuf at a time */
+#define FILE_PIECE (64 * 1024)       /* read into send_mbuf at a time */
 #define SENDFILE_PIECE (1024 * 1024) /* asked of sendfile() at a time */
 
 int mg__send_fd(struct mg_connection *nc, int fd, int64_t offset, int64_t len) {

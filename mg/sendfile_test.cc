@@ -15,7 +15,8 @@ namespace {
 
 std::string Pattern(size_t n) {
   std::string s(n, '\0');
-  for (size_t i = 0; i < n; i++) s[i] = static_cast<char>((i * 13 + i / 509) & 0xff);
+  for (size_t i = 0; i < n; i++)
+    s[i] = static_cast<char>((i * 13 + i / 509) & 0xff);
   return s;
 }
 
@@ -33,9 +34,9 @@ struct Plan {
   std::string path;
   int64_t offset = 0;
   int64_t len = 0;
-  int fd = -1;               // the queued fd
-  bool try_second = true;    // queue a second file while one is queued
-  int second_refused = 0;    // ... and it was refused (-1)
+  int fd = -1;                 // the queued fd
+  bool try_second = true;      // queue a second file while one is queued
+  int second_refused = 0;      // ... and it was refused (-1)
   int64_t sent_by_events = 0;  // MG_EV_SEND totals
 };
 
@@ -78,7 +79,8 @@ class SendFdTest : public ::testing::TestWithParam<const char *> {
  protected:
   void SetUp() override { mg_mgr_init(&mgr_, nullptr); }
   void TearDown() override {
-    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c; c = mg_next(&mgr_, c)) {
+    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c;
+         c = mg_next(&mgr_, c)) {
       c->handler = nullptr;
       c->user_data = nullptr;
     }
@@ -96,13 +98,15 @@ class SendFdTest : public ::testing::TestWithParam<const char *> {
     struct mg_connection *lc = mg_bind_opt(&mgr_, addr.c_str(), server, bo);
     EXPECT_NE(lc, nullptr);
     if (lc == nullptr) return "";
-    if (mode != "mem") addr = "127.0.0.1:" + std::to_string(mgtest::LocalPort(lc));
+    if (mode != "mem")
+      addr = "127.0.0.1:" + std::to_string(mgtest::LocalPort(lc));
     Client cl;
     struct mg_connect_opts co;
     memset(&co, 0, sizeof(co));
     co.user_data = &cl;
     EXPECT_NE(mg_connect_opt(&mgr_, addr.c_str(), client, co), nullptr);
-    EXPECT_TRUE(mgtest::PollUntil(&mgr_, [&] { return cl.closed > 0; }, 20));
+    EXPECT_TRUE(mgtest::PollUntil(
+        &mgr_, [&] { return cl.closed > 0; }, 20));
     mgr_.hexdump_file = nullptr;
     return cl.data;
   }
@@ -145,7 +149,8 @@ TEST_P(SendFdTest, EmptyRegionIsNothing) {
   EXPECT_EQ(Run(&plan, "empty"), "HEADTAIL");
 }
 
-INSTANTIATE_TEST_SUITE_P(Transports, SendFdTest, ::testing::Values("tcp", "mem", "hexdump"));
+INSTANTIATE_TEST_SUITE_P(Transports, SendFdTest,
+                         ::testing::Values("tcp", "mem", "hexdump"));
 
 TEST(SendFd, RefusedForUdpAndListeners) {
   struct mg_mgr mgr;

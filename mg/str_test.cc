@@ -14,9 +14,7 @@ std::string S(const struct mg_str &s) {
   return std::string(s.p == nullptr ? "" : s.p, s.len);
 }
 
-int Sign(int x) {
-  return (x > 0) - (x < 0);
-}
+int Sign(int x) { return (x > 0) - (x < 0); }
 
 TEST(Str, MkStr) {
   struct mg_str s = mg_mk_str("hello");
@@ -236,13 +234,12 @@ TEST(Str, MatchPrefixAnchorAndAlternatives) {
   EXPECT_EQ(Match("**.shtml$|**.shtm$", "/a/b.shtm"), 9);
   EXPECT_EQ(Match("**.shtml$|**.shtm$", "/a/b.shtml"), 10);
   EXPECT_EQ(Match("**.shtml$|**.shtm$", "/a/b.sht"), -1);
-  EXPECT_EQ(Match("x|", "abc"), 0);  // the empty alternative matches 0 bytes
+  EXPECT_EQ(Match("x|", "abc"), 0);   // the empty alternative matches 0 bytes
   EXPECT_EQ(Match("|ab", "abc"), 2);  // a longer match beats the empty one
 }
 
 TEST(Str, MatchPrefixN) {
-  EXPECT_EQ(mg_match_prefix_n(mg_mk_str("**.js"), mg_mk_str_n("a.jsx", 4)),
-            4);
+  EXPECT_EQ(mg_match_prefix_n(mg_mk_str("**.js"), mg_mk_str_n("a.jsx", 4)), 4);
   EXPECT_EQ(mg_match_prefix_n(mg_mk_str("abc"), mg_mk_str_n(nullptr, 0)), -1);
   EXPECT_EQ(mg_match_prefix_n(mg_mk_str_n(nullptr, 0), mg_mk_str("a")), 0);
 }

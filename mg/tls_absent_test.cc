@@ -14,7 +14,8 @@ void Count(struct mg_connection *, int ev, void *) {
 
 int CountConns(struct mg_mgr *mgr) {
   int n = 0;
-  for (struct mg_connection *c = mg_next(mgr, nullptr); c; c = mg_next(mgr, c)) n++;
+  for (struct mg_connection *c = mg_next(mgr, nullptr); c; c = mg_next(mgr, c))
+    n++;
   return n;
 }
 

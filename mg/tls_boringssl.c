@@ -21,17 +21,17 @@
 /* Cipher suites for TLS 1.2 (TLS 1.3 suites are not configurable): ECDHE
  * with AEAD; OLD adds CBC and RSA key exchange. Never DHE, RC4, 3DES or
  * export suites. */
-#define CIPHERS_AEAD                                                     \
-  "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"           \
-  "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"           \
+#define CIPHERS_AEAD                                           \
+  "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:" \
+  "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:" \
   "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
 #define CIPHERS_CBC                                                      \
   "ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA:"  \
   "ECDHE-RSA-AES256-SHA:AES128-GCM-SHA256:AES256-GCM-SHA384:AES128-SHA:" \
   "AES256-SHA"
 /* TLS 1.2 PSK suites, used when a PSK is given without a cipher list. */
-#define CIPHERS_PSK                                              \
-  "ECDHE-PSK-CHACHA20-POLY1305:ECDHE-PSK-AES128-CBC-SHA:"        \
+#define CIPHERS_PSK                                       \
+  "ECDHE-PSK-CHACHA20-POLY1305:ECDHE-PSK-AES128-CBC-SHA:" \
   "ECDHE-PSK-AES256-CBC-SHA:PSK-AES128-CBC-SHA:PSK-AES256-CBC-SHA"
 
 #if defined(MG_SSL_CRYPTO_MODERN)
@@ -144,7 +144,8 @@ static int record_failure(struct tls_conn *tc, int ssl_err) {
   uint32_t e = ERR_peek_last_error();
   const char *reason = e ? ERR_reason_error_string(e) : NULL;
   int code = EPROTO;
-  if (verify != X509_V_OK && ERR_GET_REASON(e) == SSL_R_CERTIFICATE_VERIFY_FAILED) {
+  if (verify != X509_V_OK &&
+      ERR_GET_REASON(e) == SSL_R_CERTIFICATE_VERIFY_FAILED) {
     snprintf(tc->error, sizeof(tc->error), "certificate verify failed: %s",
              X509_verify_cert_error_string(verify));
   } else if (e != 0) {
@@ -173,8 +174,7 @@ static int hex_digit(char c) {
 }
 
 /* Decodes a PSK of 32 or 64 hex digits into tc. Returns 0 or -1. */
-static int set_psk(struct tls_conn *tc, const char *identity,
-                   const char *key) {
+static int set_psk(struct tls_conn *tc, const char *identity, const char *key) {
   size_t i, n = key != NULL ? strlen(key) : 0;
   if (strlen(identity) > PSK_MAX_IDENTITY_LEN || (n != 32 && n != 64)) {
     return -1;
@@ -207,8 +207,7 @@ static unsigned psk_client_cb(SSL *ssl, const char *hint, char *identity,
 }
 
 /* Loads a certificate chain and its key (key in the cert file when NULL). */
-static const char *load_cert(SSL_CTX *ctx, const char *cert,
-                             const char *key) {
+static const char *load_cert(SSL_CTX *ctx, const char *cert, const char *key) {
   if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
     return "cannot load ssl_cert";
   }
@@ -246,8 +245,7 @@ static const char *setup_server(SSL_CTX *ctx, const struct mg_tls_params *p) {
       return "cannot load ssl_ca_cert";
     }
     SSL_CTX_set_client_CA_list(ctx, names); /* takes ownership */
-    SSL_CTX_set_verify(ctx,
-                       SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
                        NULL);
   }
   return NULL;
@@ -297,8 +295,8 @@ static SSL_CTX *new_ctx(const struct mg_tls_params *p, const char **err) {
     return NULL;
   }
   SSL_CTX_set_min_proto_version(ctx, MIN_VERSION);
-  SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
-                            SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  SSL_CTX_set_mode(
+      ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   if (SSL_CTX_set_cipher_list(ctx, ciphers_of(p)) != 1) {
     *err = "no usable cipher suite in ssl_cipher_suites";
   } else {
@@ -345,7 +343,8 @@ static SSL_CTX *client_ctx(struct mg_mgr *mgr, const struct mg_tls_params *p,
   int n = 0;
   add_key_part(key, sizeof(key), &len, p->cert);
   add_key_part(key, sizeof(key), &len, p->key);
-  add_key_part(key, sizeof(key), &len, verifies(p->ca_cert) ? p->ca_cert : NULL);
+  add_key_part(key, sizeof(key), &len,
+               verifies(p->ca_cert) ? p->ca_cert : NULL);
   add_key_part(key, sizeof(key), &len, ciphers_of(p));
   for (e = tm != NULL ? tm->cache : NULL; e != NULL && len <= sizeof(key);
        e = e->next) {
@@ -439,8 +438,8 @@ static int tls_accept(struct mg_connection *nc, struct mg_connection *lc) {
 /* Sets nc's MG_F_WANT_* flag for an SSL_ERROR_WANT_* result. */
 static void want(struct mg_connection *nc, int ssl_err) {
   nc->flags &= ~(unsigned long) (MG_F_WANT_READ | MG_F_WANT_WRITE);
-  nc->flags |= ssl_err == SSL_ERROR_WANT_WRITE ? MG_F_WANT_WRITE
-                                               : MG_F_WANT_READ;
+  nc->flags |=
+      ssl_err == SSL_ERROR_WANT_WRITE ? MG_F_WANT_WRITE : MG_F_WANT_READ;
 }
 
 static int tls_handshake(struct mg_connection *nc) {
@@ -458,9 +457,7 @@ static int tls_handshake(struct mg_connection *nc) {
   return -record_failure(tc, e);
 }
 
-static int clamp(size_t len) {
-  return len > INT_MAX ? INT_MAX : (int) len;
-}
+static int clamp(size_t len) { return len > INT_MAX ? INT_MAX : (int) len; }
 
 static long tls_recv(struct mg_connection *nc, void *buf, size_t len) {
   struct tls_conn *tc = tls_of(nc);

@@ -20,7 +20,8 @@ class Crypto : public tlstest::TlsTest {
   int SClient(int port, const std::string &args) {
     std::string out = std::string(getenv("TEST_TMPDIR")) + "/s_client.out";
     pid_t pid = tlstest::SpawnShell(
-        "sh -c \"printf ping | /usr/bin/openssl s_client -quiet -connect 127.0.0.1:" +
+        "sh -c \"printf ping | /usr/bin/openssl s_client -quiet -connect "
+        "127.0.0.1:" +
             std::to_string(port) + " " + args + "\"",
         out);
     EXPECT_GT(pid, 0);
@@ -33,12 +34,15 @@ class Crypto : public tlstest::TlsTest {
 
 TEST_F(Crypto, Policy) {
   Seen srv;
-  struct mg_connection *l = Server(&srv, "server.pem", "server.key", "", nullptr, EchoOnce);
+  struct mg_connection *l =
+      Server(&srv, "server.pem", "server.key", "", nullptr, EchoOnce);
   ASSERT_NE(l, nullptr) << bind_error_;
   int port = mgtest::LocalPort(l);
   EXPECT_NE(SClient(port, "-tls1_1 -cipher DEFAULT@SECLEVEL=0"), 0) << output_;
-  EXPECT_NE(SClient(port, "-tls1_2 -cipher DHE-RSA-AES128-GCM-SHA256"), 0) << output_;
-  EXPECT_NE(SClient(port, "-tls1_2 -cipher DES-CBC3-SHA@SECLEVEL=0"), 0) << output_;
+  EXPECT_NE(SClient(port, "-tls1_2 -cipher DHE-RSA-AES128-GCM-SHA256"), 0)
+      << output_;
+  EXPECT_NE(SClient(port, "-tls1_2 -cipher DES-CBC3-SHA@SECLEVEL=0"), 0)
+      << output_;
   EXPECT_EQ(SClient(port, "-tls1_3"), 0) << output_;
   EXPECT_EQ(srv.accepts, 1);
 #if defined(EXPECT_CRYPTO_MODERN)
@@ -46,7 +50,8 @@ TEST_F(Crypto, Policy) {
   EXPECT_EQ(srv.accepts, 1);
 #elif defined(EXPECT_CRYPTO_OLD)
   EXPECT_EQ(SClient(port, "-tls1_2 -cipher AES128-SHA"), 0) << output_;
-  EXPECT_EQ(SClient(port, "-tls1_2 -cipher ECDHE-RSA-AES256-SHA"), 0) << output_;
+  EXPECT_EQ(SClient(port, "-tls1_2 -cipher ECDHE-RSA-AES256-SHA"), 0)
+      << output_;
   EXPECT_EQ(srv.accepts, 3);
 #else
 #error "built by mg/tls_modern or mg/tls_old"

@@ -13,8 +13,8 @@ int mg__uses_tls(const struct mg_connection *nc) {
 
 /* Non-zero while nc's TLS handshake is under way. */
 int mg__tls_handshaking(const struct mg_connection *nc) {
-  return mg__uses_tls(nc) && !(nc->flags & (MG_F_SSL_HANDSHAKE_DONE |
-                                            MG_F_LISTENING));
+  return mg__uses_tls(nc) &&
+         !(nc->flags & (MG_F_SSL_HANDSHAKE_DONE | MG_F_LISTENING));
 }
 
 /* Non-zero for an accepted TLS connection not yet announced (no

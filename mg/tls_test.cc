@@ -42,7 +42,8 @@ class Tls : public TlsTest {
       // With TLS 1.3 a server's refusal of the client's certificate comes
       // after MG_EV_CONNECT: then the connection closes instead (c may be
       // gone: touch it only while it is open).
-      EXPECT_TRUE(PollUntil(&mgr_, [&] { return s.data == "ping" || s.closes; }));
+      EXPECT_TRUE(
+          PollUntil(&mgr_, [&] { return s.data == "ping" || s.closes; }));
       if (s.closes == 0) c->flags |= MG_F_CLOSE_IMMEDIATELY;
     }
     EXPECT_TRUE(PollUntil(&mgr_, [&] { return s.closes > 0; }));
@@ -77,44 +78,178 @@ void PrintTo(const VerifyCase &c, std::ostream *os) { *os << c.name; }
 const VerifyCase kVerifyCases[] = {
     // name, cert, key, host, ca, server_name, ciphers, flags, status, why,
     // sni
-    {"EchoWithSni", "server.pem", "server.key", "localhost", "ca.pem",
-     nullptr, nullptr, 0, 0, {}, "localhost"},
+    {"EchoWithSni",
+     "server.pem",
+     "server.key",
+     "localhost",
+     "ca.pem",
+     nullptr,
+     nullptr,
+     0,
+     0,
+     {},
+     "localhost"},
     // No SNI for an IP literal (RFC 6066); the address is verified.
-    {"IpAddressWithoutSni", "ec_server.pem", "ec_server.key", "127.0.0.1",
-     "ca.pem", nullptr, nullptr, 0, 0, {}, ""},
-    {"KeyInCertificateFile", "server_combined.pem", "", "localhost",
-     "ca.pem", nullptr, nullptr, 0, 0, {}, nullptr},
+    {"IpAddressWithoutSni",
+     "ec_server.pem",
+     "ec_server.key",
+     "127.0.0.1",
+     "ca.pem",
+     nullptr,
+     nullptr,
+     0,
+     0,
+     {},
+     ""},
+    {"KeyInCertificateFile",
+     "server_combined.pem",
+     "",
+     "localhost",
+     "ca.pem",
+     nullptr,
+     nullptr,
+     0,
+     0,
+     {},
+     nullptr},
     // A wrong name is refused unless named, or "*".
-    {"WrongNameRefused", "wrongname.pem", "wrongname.key", "localhost",
-     "ca.pem", nullptr, nullptr, 0, EPROTO,
-     {"certificate verify failed", "mismatch"}, nullptr},
-    {"WrongNameNamed", "wrongname.pem", "wrongname.key", "localhost",
-     "ca.pem", "wrong.example.com", nullptr, 0, 0, {}, nullptr},
-    {"WrongNameStar", "wrongname.pem", "wrongname.key", "localhost", "ca.pem",
-     "*", nullptr, 0, 0, {}, nullptr},
-    {"WrongNameOtherName", "wrongname.pem", "wrongname.key", "localhost",
-     "ca.pem", "other.example.com", nullptr, 0, kRefused, {}, nullptr},
+    {"WrongNameRefused",
+     "wrongname.pem",
+     "wrongname.key",
+     "localhost",
+     "ca.pem",
+     nullptr,
+     nullptr,
+     0,
+     EPROTO,
+     {"certificate verify failed", "mismatch"},
+     nullptr},
+    {"WrongNameNamed",
+     "wrongname.pem",
+     "wrongname.key",
+     "localhost",
+     "ca.pem",
+     "wrong.example.com",
+     nullptr,
+     0,
+     0,
+     {},
+     nullptr},
+    {"WrongNameStar",
+     "wrongname.pem",
+     "wrongname.key",
+     "localhost",
+     "ca.pem",
+     "*",
+     nullptr,
+     0,
+     0,
+     {},
+     nullptr},
+    {"WrongNameOtherName",
+     "wrongname.pem",
+     "wrongname.key",
+     "localhost",
+     "ca.pem",
+     "other.example.com",
+     nullptr,
+     0,
+     kRefused,
+     {},
+     nullptr},
     // A wildcard covers one label.
-    {"Wildcard", "wildcard.pem", "wildcard.key", "127.0.0.1", "ca.pem",
-     "www.example.com", nullptr, 0, 0, {}, nullptr},
-    {"WildcardTwoLabels", "wildcard.pem", "wildcard.key", "127.0.0.1",
-     "ca.pem", "a.b.example.com", nullptr, 0, kRefused, {}, nullptr},
-    {"WildcardNoLabel", "wildcard.pem", "wildcard.key", "127.0.0.1",
-     "ca.pem", "example.com", nullptr, 0, kRefused, {}, nullptr},
-    {"ExpiredRefused", "expired.pem", "expired.key", "localhost", "ca.pem",
-     nullptr, nullptr, 0, EPROTO, {"expired"}, nullptr},
+    {"Wildcard",
+     "wildcard.pem",
+     "wildcard.key",
+     "127.0.0.1",
+     "ca.pem",
+     "www.example.com",
+     nullptr,
+     0,
+     0,
+     {},
+     nullptr},
+    {"WildcardTwoLabels",
+     "wildcard.pem",
+     "wildcard.key",
+     "127.0.0.1",
+     "ca.pem",
+     "a.b.example.com",
+     nullptr,
+     0,
+     kRefused,
+     {},
+     nullptr},
+    {"WildcardNoLabel",
+     "wildcard.pem",
+     "wildcard.key",
+     "127.0.0.1",
+     "ca.pem",
+     "example.com",
+     nullptr,
+     0,
+     kRefused,
+     {},
+     nullptr},
+    {"ExpiredRefused",
+     "expired.pem",
+     "expired.key",
+     "localhost",
+     "ca.pem",
+     nullptr,
+     nullptr,
+     0,
+     EPROTO,
+     {"expired"},
+     nullptr},
     // Self-signed is refused unless the CA is "*".
-    {"SelfSignedRefused", "selfsigned.pem", "selfsigned.key", "localhost",
-     "ca.pem", nullptr, nullptr, 0, EPROTO, {"self"}, nullptr},
-    {"SelfSignedStar", "selfsigned.pem", "selfsigned.key", "localhost", "*",
-     nullptr, nullptr, 0, 0, {}, nullptr},
+    {"SelfSignedRefused",
+     "selfsigned.pem",
+     "selfsigned.key",
+     "localhost",
+     "ca.pem",
+     nullptr,
+     nullptr,
+     0,
+     EPROTO,
+     {"self"},
+     nullptr},
+    {"SelfSignedStar",
+     "selfsigned.pem",
+     "selfsigned.key",
+     "localhost",
+     "*",
+     nullptr,
+     nullptr,
+     0,
+     0,
+     {},
+     nullptr},
     // TLS asked for by a cipher list alone: no CA, no verification (as in
     // the reference).
-    {"CipherListAlone", "selfsigned.pem", "selfsigned.key", "localhost",
-     nullptr, nullptr, "ECDHE-ECDSA-AES128-GCM-SHA256", 0, 0, {}, nullptr},
+    {"CipherListAlone",
+     "selfsigned.pem",
+     "selfsigned.key",
+     "localhost",
+     nullptr,
+     nullptr,
+     "ECDHE-ECDSA-AES128-GCM-SHA256",
+     0,
+     0,
+     {},
+     nullptr},
     // Or by the MG_F_SSL flag alone.
-    {"SslFlagAlone", "selfsigned.pem", "selfsigned.key", "localhost", nullptr,
-     nullptr, nullptr, MG_F_SSL, 0, {}, nullptr},
+    {"SslFlagAlone",
+     "selfsigned.pem",
+     "selfsigned.key",
+     "localhost",
+     nullptr,
+     nullptr,
+     nullptr,
+     MG_F_SSL,
+     0,
+     {},
+     nullptr},
 };
 
 class TlsVerify : public Tls,
@@ -155,16 +290,15 @@ TEST_P(TlsVerify, Outcome) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Certificates, TlsVerify, ::testing::ValuesIn(kVerifyCases),
-    [](const ::testing::TestParamInfo<VerifyCase> &info) {
-      return std::string(info.param.name);
-    });
+INSTANTIATE_TEST_SUITE_P(Certificates, TlsVerify,
+                         ::testing::ValuesIn(kVerifyCases),
+                         [](const ::testing::TestParamInfo<VerifyCase> &info) {
+                           return std::string(info.param.name);
+                         });
 
 TEST_F(Tls, MutualTlsAcceptedAndRefused) {
   Seen srv;
-  struct mg_connection *l =
-      Server(&srv, "server.pem", "server.key", "ca.pem");
+  struct mg_connection *l = Server(&srv, "server.pem", "server.key", "ca.pem");
   ASSERT_NE(l, nullptr) << bind_error_;
   std::string cert = Cert("client.pem"), key = Cert("client.key");
   struct mg_connect_opts o = Opts();
@@ -267,7 +401,8 @@ TEST_F(Tls, DeprecatedSetSsl) {
   l->user_data = &srv;
   std::string combined = Cert("server_combined.pem"), ca = Cert("ca.pem");
   EXPECT_EQ(mg_set_ssl(l, combined.c_str(), nullptr), nullptr);
-  EXPECT_STREQ(mg_set_ssl(l, combined.c_str(), nullptr), "TLS is already set up");
+  EXPECT_STREQ(mg_set_ssl(l, combined.c_str(), nullptr),
+               "TLS is already set up");
   struct mg_connection *c =
       mg_connect(&mgr_, Addr("127.0.0.1", l).c_str(), tlstest::RecordHandler);
   ASSERT_NE(c, nullptr);
@@ -319,7 +454,8 @@ TEST_F(Tls, BufferedPlaintextIsDrained) {
   c->recv_mbuf_limit = 100;
   std::string msg(16000, 'y');  // one TLS record
   mg_send(c, msg.data(), static_cast<int>(msg.size()));
-  EXPECT_TRUE(PollUntil(&mgr_, [&] { return s.data.size() == msg.size(); }, 5));
+  EXPECT_TRUE(PollUntil(
+      &mgr_, [&] { return s.data.size() == msg.size(); }, 5));
   EXPECT_EQ(s.data.size(), msg.size());
 }
 
@@ -373,7 +509,8 @@ void TinyRelay(int from, int to) {
     if (n <= 0) break;
     for (ssize_t off = 0; off < n;) {
       size_t piece = total < 16384 ? 1 : 1 + (step++ % 61);
-      if (piece > static_cast<size_t>(n - off)) piece = static_cast<size_t>(n - off);
+      if (piece > static_cast<size_t>(n - off))
+        piece = static_cast<size_t>(n - off);
       ssize_t w = send(to, buf + off, piece, MSG_NOSIGNAL);
       if (w <= 0) return;
       off += w;
@@ -385,7 +522,8 @@ void TinyRelay(int from, int to) {
 
 std::string Pattern(size_t n) {
   std::string s(n, '\0');
-  for (size_t i = 0; i < n; i++) s[i] = static_cast<char>((i * 131 + i / 4093) & 0xff);
+  for (size_t i = 0; i < n; i++)
+    s[i] = static_cast<char>((i * 131 + i / 4093) & 0xff);
   return s;
 }
 
@@ -402,9 +540,11 @@ TEST_F(Tls, TinyWritesAndTenMebibytes) {
   sin.sin_family = AF_INET;
   sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t len = sizeof(sin);
-  ASSERT_EQ(bind(lfd, reinterpret_cast<struct sockaddr *>(&sin), sizeof(sin)), 0);
+  ASSERT_EQ(bind(lfd, reinterpret_cast<struct sockaddr *>(&sin), sizeof(sin)),
+            0);
   ASSERT_EQ(listen(lfd, 1), 0);
-  ASSERT_EQ(getsockname(lfd, reinterpret_cast<struct sockaddr *>(&sin), &len), 0);
+  ASSERT_EQ(getsockname(lfd, reinterpret_cast<struct sockaddr *>(&sin), &len),
+            0);
   int relay_port = ntohs(sin.sin_port);
   int server_port = mgtest::LocalPort(l);
   std::thread relay([lfd, server_port] {
@@ -429,19 +569,22 @@ TEST_F(Tls, TinyWritesAndTenMebibytes) {
     close(lfd);
     return;
   }
-  EXPECT_TRUE(PollUntil(&mgr_, [&] { return s.connects > 0; }, 30));
+  EXPECT_TRUE(PollUntil(
+      &mgr_, [&] { return s.connects > 0; }, 30));
   EXPECT_EQ(s.connect_status, 0) << s.error;
   if (s.connect_status == 0) {
     // 10 MiB; 1 MiB under qemu-user (ARM configs), where emulated crypto
     // and a syscall per tiny write make 10 MiB take minutes.
     std::string big = Pattern(getenv("MG_TEST_LAUNCHER") ? 1 << 20 : 10 << 20);
     mg_send(c, big.data(), static_cast<int>(big.size()));
-    EXPECT_TRUE(PollUntil(&mgr_, [&] { return s.data.size() >= big.size(); }, 120));
+    EXPECT_TRUE(PollUntil(
+        &mgr_, [&] { return s.data.size() >= big.size(); }, 120));
     EXPECT_EQ(s.data.size(), big.size());
     EXPECT_TRUE(s.data == big);
   }
   c->flags |= MG_F_CLOSE_IMMEDIATELY;
-  EXPECT_TRUE(PollUntil(&mgr_, [&] { return srv.closes > 0; }, 10));
+  EXPECT_TRUE(PollUntil(
+      &mgr_, [&] { return srv.closes > 0; }, 10));
   relay.join();
   close(lfd);
 }
@@ -464,14 +607,18 @@ TEST_F(Tls, ManyConcurrentClients) {
   for (int i = 0; i < kClients; i++) {
     struct mg_connection *c = Client(Addr("localhost", l), &seen[i], o);
     ASSERT_NE(c, nullptr);
-    mg_send(c, msg.data(), static_cast<int>(msg.size()));  // sent after the handshake
+    mg_send(c, msg.data(),
+            static_cast<int>(msg.size()));  // sent after the handshake
   }
-  EXPECT_TRUE(PollUntil(&mgr_, [&] {
-    for (const Seen &s : seen) {
-      if (s.data.size() < msg.size()) return false;
-    }
-    return true;
-  }, 60));
+  EXPECT_TRUE(PollUntil(
+      &mgr_,
+      [&] {
+        for (const Seen &s : seen) {
+          if (s.data.size() < msg.size()) return false;
+        }
+        return true;
+      },
+      60));
   int ok = 0;
   for (const Seen &s : seen) ok += s.connect_status == 0 && s.data == msg;
   EXPECT_EQ(ok, kClients);
@@ -509,15 +656,18 @@ namespace {
 // suite needs), as one record.
 std::string ClientHello(unsigned suite) {
   auto u16 = [](size_t v) {
-    return std::string{static_cast<char>((v >> 8) & 0xff), static_cast<char>(v & 0xff)};
+    return std::string{static_cast<char>((v >> 8) & 0xff),
+                       static_cast<char>(v & 0xff)};
   };
   std::string ext;
-  ext += u16(0x000a) + u16(4) + u16(2) + u16(0x0017);            // P-256
-  ext += u16(0x000b) + u16(2) + std::string("\x01\x00", 2);      // uncompressed
+  ext += u16(0x000a) + u16(4) + u16(2) + u16(0x0017);        // P-256
+  ext += u16(0x000b) + u16(2) + std::string("\x01\x00", 2);  // uncompressed
   ext += u16(0x000d) + u16(6) + u16(4) + u16(0x0804) + u16(0x0401);  // sigalgs
   std::string body = u16(0x0303) + std::string(32, 'r') + std::string(1, '\0');
-  body += u16(2) + u16(suite) + std::string("\x01\x00", 2) + u16(ext.size()) + ext;
-  std::string hs = std::string(1, '\x01') + std::string(1, '\0') + u16(body.size()) + body;
+  body +=
+      u16(2) + u16(suite) + std::string("\x01\x00", 2) + u16(ext.size()) + ext;
+  std::string hs =
+      std::string(1, '\x01') + std::string(1, '\0') + u16(body.size()) + body;
   return std::string("\x16\x03\x01", 3) + u16(hs.size()) + hs;
 }
 
@@ -552,7 +702,8 @@ TEST_F(Tls, DefaultCipherPolicy) {
     int fd = mgtest::ConnectRetry("127.0.0.1", mgtest::LocalPort(l));
     ASSERT_GE(fd, 0);
     std::string hello = ClientHello(c.suite);
-    ASSERT_EQ(send(fd, hello.data(), hello.size(), 0), static_cast<ssize_t>(hello.size()));
+    ASSERT_EQ(send(fd, hello.data(), hello.size(), 0),
+              static_cast<ssize_t>(hello.size()));
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK);
     char first = 0;
     ssize_t n = -1;
@@ -582,7 +733,8 @@ TEST_F(Tls, HandshakeTimeout) {
   ASSERT_GE(fd, 0);
   struct mg_connection *nc = nullptr;
   EXPECT_TRUE(PollUntil(&mgr_, [&] {
-    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c; c = mg_next(&mgr_, c)) {
+    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c;
+         c = mg_next(&mgr_, c)) {
       if (c->listener == l) nc = c;
     }
     return nc != nullptr;
@@ -639,13 +791,15 @@ TEST_F(Tls, Ipv6AddressVerified) {
   b.ssl_cert = cert.c_str();
   b.ssl_key = key.c_str();
   b.user_data = &srv;
-  struct mg_connection *l = mg_bind_opt(&mgr_, "[::1]:0", tlstest::EchoHandler, b);
+  struct mg_connection *l =
+      mg_bind_opt(&mgr_, "[::1]:0", tlstest::EchoHandler, b);
   if (l == nullptr) GTEST_SKIP() << "no IPv6 loopback here";
   struct mg_connect_opts o = Opts();
   std::string ca = Cert("ca.pem");
   o.ssl_ca_cert = ca.c_str();
   s.greeting = "v6";
-  ASSERT_NE(Client("[::1]:" + std::to_string(mgtest::LocalPort(l)), &s, o), nullptr);
+  ASSERT_NE(Client("[::1]:" + std::to_string(mgtest::LocalPort(l)), &s, o),
+            nullptr);
   EXPECT_TRUE(PollUntil(&mgr_, [&] { return s.data == "v6" || s.closes; }));
   EXPECT_EQ(s.connect_status, 0) << s.error;
   EXPECT_EQ(srv.sni, "");  // no SNI for an address

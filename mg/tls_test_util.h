@@ -38,17 +38,17 @@ inline std::string Cert(const std::string &name) {
 
 // What one connection saw (via user_data).
 struct Seen {
-  std::string data;           // bytes received
-  int connect_status = -1;    // MG_EV_CONNECT status
-  int connects = 0;           // MG_EV_CONNECT count
-  int accepts = 0;            // MG_EV_ACCEPT count (listener's Seen)
-  int closes = 0;             // MG_EV_CLOSE count
-  int events = 0;             // every event but MG_EV_POLL
-  std::string error;          // mg_ssl_get_error() at MG_EV_CONNECT
-  std::string close_error;    // mg_ssl_get_error() at MG_EV_CLOSE
-  std::string sni;            // mg_ssl_get_sni() at MG_EV_ACCEPT
+  std::string data;             // bytes received
+  int connect_status = -1;      // MG_EV_CONNECT status
+  int connects = 0;             // MG_EV_CONNECT count
+  int accepts = 0;              // MG_EV_ACCEPT count (listener's Seen)
+  int closes = 0;               // MG_EV_CLOSE count
+  int events = 0;               // every event but MG_EV_POLL
+  std::string error;            // mg_ssl_get_error() at MG_EV_CONNECT
+  std::string close_error;      // mg_ssl_get_error() at MG_EV_CLOSE
+  std::string sni;              // mg_ssl_get_sni() at MG_EV_ACCEPT
   bool handshake_done = false;  // MG_F_SSL_HANDSHAKE_DONE at connect/accept
-  std::string greeting;       // sent by the client at a successful connect
+  std::string greeting;         // sent by the client at a successful connect
 };
 
 inline Seen *SeenOf(struct mg_connection *c) {
@@ -108,7 +108,8 @@ inline void EchoHandler(struct mg_connection *c, int ev, void *ev_data) {
 // Number of connections in mgr.
 inline int CountConns(struct mg_mgr *mgr) {
   int n = 0;
-  for (struct mg_connection *c = mg_next(mgr, nullptr); c; c = mg_next(mgr, c)) n++;
+  for (struct mg_connection *c = mg_next(mgr, nullptr); c; c = mg_next(mgr, c))
+    n++;
   return n;
 }
 
@@ -132,7 +133,8 @@ inline int FreePort() {
 
 // Runs a shell command line in the background, output to out_file.
 inline pid_t SpawnShell(const std::string &cmd, const std::string &out_file) {
-  return mgtest::Spawn({"/bin/sh", "-c", "exec " + cmd + " >" + out_file + " 2>&1"});
+  return mgtest::Spawn(
+      {"/bin/sh", "-c", "exec " + cmd + " >" + out_file + " 2>&1"});
 }
 
 inline std::string ReadFile(const std::string &path) {
@@ -169,7 +171,8 @@ class TlsTest : public ::testing::Test {
     mg_mgr_init(&mgr_, nullptr);
   }
   void TearDown() override {
-    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c; c = mg_next(&mgr_, c)) {
+    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c;
+         c = mg_next(&mgr_, c)) {
       c->handler = nullptr;
       c->user_data = nullptr;
     }

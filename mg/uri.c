@@ -204,7 +204,8 @@ static int mg__put_path(struct mbuf *m, const struct mg_str *path,
 static int mg__put_host(struct mbuf *m, const struct mg_str *host) {
   int wrap = 0;
   if (host != NULL && host->len > 0) {
-    int open = host->p[0] == '[', closed = open && host->p[host->len - 1] == ']';
+    int open = host->p[0] == '[',
+        closed = open && host->p[host->len - 1] == ']';
     wrap = !closed && (open || mg_strchr(*host, ':') != NULL);
   }
   return mg__put(m, wrap ? "[" : "", host, wrap ? "]" : "");

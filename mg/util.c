@@ -74,13 +74,9 @@ int mg_is_big_endian(void) {
 }
 
 #ifndef MG_USER_FILE_FUNCTIONS
-int mg_stat(const char *path, cs_stat_t *st) {
-  return stat(path, st);
-}
+int mg_stat(const char *path, cs_stat_t *st) { return stat(path, st); }
 
-FILE *mg_fopen(const char *path, const char *mode) {
-  return fopen(path, mode);
-}
+FILE *mg_fopen(const char *path, const char *mode) { return fopen(path, mode); }
 
 int mg_open(const char *path, int flag, int mode) {
   return open(path, flag, (mode_t) mode);

@@ -170,8 +170,8 @@ union socket_address V4(const char *ip, int port) {
   return sa;
 }
 
-std::string AddrStr(const union socket_address &sa, int flags,
-                    size_t len = 100) {
+std::string
+AddrStr(const union socket_address &sa, int flags, size_t len = 100) {
   char buf[100];
   memset(buf, '#', sizeof(buf));
   int n = mg_sock_addr_to_str(&sa, buf, len, flags);

@@ -53,8 +53,8 @@ static void fuzz_roundtrip(const unsigned char *s, int len) {
   }
   dec = (char *) malloc(3 * (size_t) enc_len / 4 + 1);
   if (dec != NULL) {
-    if (cs_base64_decode((const unsigned char *) enc, enc_len, dec,
-                         &dec_len) != enc_len) {
+    if (cs_base64_decode((const unsigned char *) enc, enc_len, dec, &dec_len) !=
+        enc_len) {
       abort();
     }
     if (dec_len != len || (len > 0 && memcmp(dec, s, (size_t) len) != 0)) {

@@ -51,7 +51,8 @@ class CgiTest : public httptest::HttpTest {
   // Closes every connection while the script connections still have
   // their handler (the base class clears all handlers before freeing).
   void TearDown() override {
-    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c; c = mg_next(&mgr_, c)) {
+    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c;
+         c = mg_next(&mgr_, c)) {
       if (c->handler == httptest::RawCb) {  // its Raw lived in the test body
         c->handler = nullptr;
         c->user_data = nullptr;
@@ -64,9 +65,12 @@ class CgiTest : public httptest::HttpTest {
 
   // curl args... Returns its exit status; *out gets headers and body
   // (-i), both as received.
-  int Curl(const std::vector<std::string> &args, std::string *out, double secs = 60) {
-    std::string body = mgtest::TmpPath("curl.out"), log = mgtest::TmpPath("curl.log");
-    std::vector<std::string> all = {"/usr/bin/curl", "-sS", "-i", "--noproxy", "*", "-o", body};
+  int Curl(const std::vector<std::string> &args, std::string *out,
+           double secs = 60) {
+    std::string body = mgtest::TmpPath("curl.out"),
+                log = mgtest::TmpPath("curl.log");
+    std::vector<std::string> all = {
+        "/usr/bin/curl", "-sS", "-i", "--noproxy", "*", "-o", body};
     all.insert(all.end(), args.begin(), args.end());
     int rc = mgtest::RunPeerPolling(&mgr_, all, log, secs, [this] { Watch(); });
     if (out != nullptr) *out = mgtest::ReadFile(body);
@@ -76,7 +80,8 @@ class CgiTest : public httptest::HttpTest {
 
   // Records the largest buffers of the server side.
   void Watch() {
-    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c; c = mg_next(&mgr_, c)) {
+    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c;
+         c = mg_next(&mgr_, c)) {
       if (c->send_mbuf.len > peak_send_) peak_send_ = c->send_mbuf.len;
       if (c->recv_mbuf.len > peak_recv_) peak_recv_ = c->recv_mbuf.len;
     }
@@ -110,8 +115,8 @@ int Zombies() {
     const char *rp = strrchr(buf, ')');
     char state = 0;
     int ppid = 0;
-    if (rp != nullptr && sscanf(rp + 2, "%c %d", &state, &ppid) == 2 && ppid == getpid() &&
-        state == 'Z') {
+    if (rp != nullptr && sscanf(rp + 2, "%c %d", &state, &ppid) == 2 &&
+        ppid == getpid() && state == 'Z') {
       n++;
     }
   }
@@ -121,14 +126,14 @@ int Zombies() {
 
 bool Alive(pid_t pid) { return pid > 0 && kill(pid, 0) == 0; }
 
-
 TEST_F(CgiTest, ShellScriptSeesTheRfc3875Environment) {
   setenv("MG_CGI_TEST_SECRET", "leak", 1);
-  WriteScript(root_ + "/cgi-bin/env.cgi",
-              "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\nenv | sort\n");
+  WriteScript(
+      root_ + "/cgi-bin/env.cgi",
+      "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\nenv | sort\n");
   std::string out;
-  ASSERT_EQ(Curl({"-H", "Proxy: http://evil:8080", "-H", "X-Good-One: yes", "-H",
-                  "X.Bad: no", "-H", "Cookie: a=b",
+  ASSERT_EQ(Curl({"-H", "Proxy: http://evil:8080", "-H", "X-Good-One: yes",
+                  "-H", "X.Bad: no", "-H", "Cookie: a=b",
                   Url("/cgi-bin/env.cgi/extra/path?x=1&y=2")},
                  &out),
             0);
@@ -156,10 +161,12 @@ TEST_F(CgiTest, ShellScriptSeesTheRfc3875Environment) {
       "HTTP_COOKIE=a=b\n",
       "PATH=",
   };
-  for (const std::string &w : want) EXPECT_NE(out.find(w), std::string::npos) << w << "\n" << out;
-  EXPECT_EQ(out.find("HTTP_PROXY"), std::string::npos);      // httpoxy
-  EXPECT_EQ(out.find("no\n"), std::string::npos);             // X.Bad dropped
-  EXPECT_EQ(out.find("MG_CGI_TEST_SECRET"), std::string::npos);  // not inherited
+  for (const std::string &w : want)
+    EXPECT_NE(out.find(w), std::string::npos) << w << "\n" << out;
+  EXPECT_EQ(out.find("HTTP_PROXY"), std::string::npos);  // httpoxy
+  EXPECT_EQ(out.find("no\n"), std::string::npos);        // X.Bad dropped
+  EXPECT_EQ(out.find("MG_CGI_TEST_SECRET"),
+            std::string::npos);  // not inherited
   EXPECT_EQ(out.find("TEST_TMPDIR"), std::string::npos);
 }
 
@@ -172,14 +179,18 @@ TEST_F(CgiTest, PythonScriptReadsTheBodyAndSetsStatusAndHeaders) {
               "sys.stdout.write(os.environ.get('CONTENT_TYPE', '') + ':' + "
               "data.decode())\n");
   std::string out;
-  ASSERT_EQ(Curl({"--data-binary", "hello=world", Url("/cgi-bin/py.cgi")}, &out), 0);
+  ASSERT_EQ(
+      Curl({"--data-binary", "hello=world", Url("/cgi-bin/py.cgi")}, &out), 0);
   EXPECT_EQ(out.compare(0, 19, "HTTP/1.1 201 Made\r\n"), 0) << out;
   EXPECT_NE(out.find("X-Len: 11\r\n"), std::string::npos) << out;
-  EXPECT_NE(out.find("application/x-www-form-urlencoded:hello=world"), std::string::npos) << out;
+  EXPECT_NE(out.find("application/x-www-form-urlencoded:hello=world"),
+            std::string::npos)
+      << out;
 }
 
 TEST_F(CgiTest, PhpPageWithGetPostCookieAndHeader) {
-  if (access("/usr/bin/php-cgi", X_OK) != 0) GTEST_SKIP() << "no php-cgi (tools/bootstrap)";
+  if (access("/usr/bin/php-cgi", X_OK) != 0)
+    GTEST_SKIP() << "no php-cgi (tools/bootstrap)";
   WriteScript(root_ + "/page.php",
               "<?php\nsetcookie('flavour', 'oat');\nheader('X-Php: yes');\n"
               "echo 'get=' . $_GET['a'] . ' post=' . $_POST['b'];\n");
@@ -192,7 +203,8 @@ TEST_F(CgiTest, PhpPageWithGetPostCookieAndHeader) {
   EXPECT_NE(out.find("get=one post=two"), std::string::npos) << out;
   // The same through the script's "#!" line.
   opts_.cgi_interpreter = nullptr;
-  WriteScript(root_ + "/bang.php", "#!/usr/bin/php-cgi\n<?php echo 'bang ' . $_GET['a'];\n");
+  WriteScript(root_ + "/bang.php",
+              "#!/usr/bin/php-cgi\n<?php echo 'bang ' . $_GET['a'];\n");
   ASSERT_EQ(Curl({Url("/bang.php?a=ok")}, &out), 0);
   EXPECT_NE(out.find("bang ok"), std::string::npos) << out;
 }
@@ -201,18 +213,21 @@ TEST_F(CgiTest, LocalAndClientRedirects) {
   FILE *fp = fopen((root_ + "/target.txt").c_str(), "wb");
   fputs("the target", fp);
   fclose(fp);
-  WriteScript(root_ + "/cgi-bin/local.cgi", "#!/bin/sh\nprintf 'Location: /target.txt\\n\\n'\n");
+  WriteScript(root_ + "/cgi-bin/local.cgi",
+              "#!/bin/sh\nprintf 'Location: /target.txt\\n\\n'\n");
   WriteScript(root_ + "/cgi-bin/away.cgi",
               "#!/bin/sh\nprintf 'Location: http://example.invalid/x\\n\\n'\n");
   WriteScript(root_ + "/cgi-bin/loop.cgi",
               "#!/bin/sh\nprintf 'Location: /cgi-bin/loop.cgi\\n\\n'\n");
   std::string out;
-  ASSERT_EQ(Curl({Url("/cgi-bin/local.cgi"), Url("/cgi-bin/local.cgi")}, &out), 0);
+  ASSERT_EQ(Curl({Url("/cgi-bin/local.cgi"), Url("/cgi-bin/local.cgi")}, &out),
+            0);
   EXPECT_EQ(out.compare(0, 15, "HTTP/1.1 200 OK"), 0) << out;
   EXPECT_NE(out.find("the target"), std::string::npos) << out;
   ASSERT_EQ(Curl({Url("/cgi-bin/away.cgi")}, &out), 0);
   EXPECT_EQ(out.compare(0, 12, "HTTP/1.1 302"), 0) << out;
-  EXPECT_NE(out.find("Location: http://example.invalid/x"), std::string::npos) << out;
+  EXPECT_NE(out.find("Location: http://example.invalid/x"), std::string::npos)
+      << out;
   ASSERT_EQ(Curl({Url("/cgi-bin/loop.cgi")}, &out), 0);
   EXPECT_EQ(out.compare(0, 12, "HTTP/1.1 500"), 0) << out;
   EXPECT_TRUE(Until([] { return Zombies() == 0; }, 30));
@@ -221,8 +236,10 @@ TEST_F(CgiTest, LocalAndClientRedirects) {
 TEST_F(CgiTest, NoHeaderBlockIs500NotAHang) {
   WriteScript(root_ + "/cgi-bin/bare.cgi", "#!/bin/sh\necho hello\n");
   WriteScript(root_ + "/cgi-bin/silent.cgi", "#!/bin/sh\nexit 0\n");
-  WriteScript(root_ + "/cgi-bin/half.cgi", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n'\n");
-  for (const char *s : {"/cgi-bin/bare.cgi", "/cgi-bin/silent.cgi", "/cgi-bin/half.cgi"}) {
+  WriteScript(root_ + "/cgi-bin/half.cgi",
+              "#!/bin/sh\nprintf 'Content-Type: text/plain\\n'\n");
+  for (const char *s :
+       {"/cgi-bin/bare.cgi", "/cgi-bin/silent.cgi", "/cgi-bin/half.cgi"}) {
     std::string out;
     ASSERT_EQ(Curl({Url(s)}, &out, 20), 0) << s;
     EXPECT_EQ(out.compare(0, 12, "HTTP/1.1 500"), 0) << s << ": " << out;
@@ -231,7 +248,8 @@ TEST_F(CgiTest, NoHeaderBlockIs500NotAHang) {
 }
 
 TEST_F(CgiTest, Http10ClientGetsACloseDelimitedBody) {
-  WriteScript(root_ + "/cgi-bin/hi.cgi", "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nhi there'\n");
+  WriteScript(root_ + "/cgi-bin/hi.cgi",
+              "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nhi there'\n");
   std::string out;
   ASSERT_EQ(Curl({"--http1.0", Url("/cgi-bin/hi.cgi")}, &out), 0);
   EXPECT_EQ(out.find("chunked"), std::string::npos) << out;
@@ -259,7 +277,8 @@ TEST_F(CgiTest, ScriptRunningTooLongIsKilled) {
   EXPECT_TRUE(Alive(pid));
   EXPECT_TRUE(r.data.empty());
   clock.Advance(1);
-  ASSERT_TRUE(Until([&] { return r.data.find("\r\n\r\n") != std::string::npos; }));
+  ASSERT_TRUE(
+      Until([&] { return r.data.find("\r\n\r\n") != std::string::npos; }));
   EXPECT_EQ(r.data.compare(0, 12, "HTTP/1.1 504"), 0) << r.data;
   EXPECT_FALSE(Alive(pid));
   EXPECT_TRUE(Until([] { return Zombies() == 0; }, 30));
@@ -286,29 +305,35 @@ TEST_F(CgiTest, ClientGoingAwayKillsTheScript) {
 }
 
 TEST_F(CgiTest, AThousandRequestsLeaveNoZombie) {
-  WriteScript(root_ + "/cgi-bin/ok.cgi", "#!/bin/sh\nprintf 'Content-Length: 2\\n\\nok'\n");
+  WriteScript(root_ + "/cgi-bin/ok.cgi",
+              "#!/bin/sh\nprintf 'Content-Length: 2\\n\\nok'\n");
   std::string req;
   int done = 0;
   for (int round = 0; round < 10; round++) {
     Raw r;
     std::string many;
-    for (int i = 0; i < 100; i++) many += "GET /cgi-bin/ok.cgi HTTP/1.1\r\n\r\n";
+    for (int i = 0; i < 100; i++)
+      many += "GET /cgi-bin/ok.cgi HTTP/1.1\r\n\r\n";
     Send("tcp://" + addr_, &r, many);
-    ASSERT_TRUE(Until([&] { return httptest::Replies(r.data).size() >= 100; }, 60)) << round;
-    for (const auto &rep : httptest::Replies(r.data)) done += rep.code == 200 && rep.body == "ok";
+    ASSERT_TRUE(
+        Until([&] { return httptest::Replies(r.data).size() >= 100; }, 60))
+        << round;
+    for (const auto &rep : httptest::Replies(r.data))
+      done += rep.code == 200 && rep.body == "ok";
   }
   EXPECT_EQ(done, 1000);
   EXPECT_TRUE(Until([] { return Zombies() == 0; }, 30));
-
 }
 
 TEST_F(CgiTest, FloodingScriptIsPausedForASlowClient) {
   WriteScript(root_ + "/cgi-bin/flood.cgi",
-              "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\nhead -c 20000000 /dev/zero\n");
+              "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\nhead -c "
+              "20000000 /dev/zero\n");
   // A client that reads nothing for a while: the server must not buffer
   // the script's output.
   Raw r;
-  struct mg_connection *c = Send("tcp://" + addr_, &r, "GET /cgi-bin/flood.cgi HTTP/1.1\r\n\r\n");
+  struct mg_connection *c =
+      Send("tcp://" + addr_, &r, "GET /cgi-bin/flood.cgi HTTP/1.1\r\n\r\n");
   c->recv_mbuf_limit = 1;  // read (almost) nothing
   for (int i = 0; i < 300; i++) {
     mg_mgr_poll(&mgr_, 1);
@@ -344,14 +369,16 @@ TEST_F(CgiTest, OneGibibytePostStreamsThroughAScript) {
   fclose(fp);
   long rss_before = mgtest::StatusKb("VmRSS");
   std::string out;
-  ASSERT_EQ(Curl({"-X", "POST", "-T", big, "-H", "Expect:", Url("/cgi-bin/count.cgi")}, &out,
-                 300),
+  ASSERT_EQ(Curl({"-X", "POST", "-T", big, "-H",
+                  "Expect:", Url("/cgi-bin/count.cgi")},
+                 &out, 300),
             0);
   long hwm = mgtest::StatusKb("VmHWM");
   remove(big.c_str());
   EXPECT_NE(out.find("\r\n\r\n1073741824"), std::string::npos) << out;
-  printf("VmRSS before %ld kB, VmHWM after %ld kB, peak recv %zu, peak send %zu\n", rss_before,
-         hwm, peak_recv_, peak_send_);
+  printf(
+      "VmRSS before %ld kB, VmHWM after %ld kB, peak recv %zu, peak send %zu\n",
+      rss_before, hwm, peak_recv_, peak_send_);
   EXPECT_LT(hwm - rss_before, 32L * 1024) << "kB";
 }
 

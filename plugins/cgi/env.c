@@ -17,7 +17,7 @@ static const char *const s_pass[] = {"PATH", "TZ", "LANG", "LC_ALL"};
 
 /* The environment being built. */
 struct builder {
-  struct mbuf strings; /* "NAME=value\0" ... */
+  struct mbuf strings;   /* "NAME=value\0" ... */
   size_t offs[MAX_VARS]; /* where each string starts */
   int n;                 /* strings so far */
   int failed;            /* ran out of room or memory */
@@ -79,7 +79,8 @@ static void add_header(struct builder *b, struct mg_str name,
 }
 
 /* SERVER_NAME: the Host header without its port, else the local address. */
-static void add_server_name(struct builder *b, const struct mg__cgi_env_in *in) {
+static void add_server_name(struct builder *b,
+                            const struct mg__cgi_env_in *in) {
   struct mg_str *host = mg_get_http_header(in->hm, "Host");
   struct mg_str h;
   const char *colon;
@@ -119,8 +120,8 @@ static void add_request(struct builder *b, const struct mg__cgi_env_in *in) {
   add(b, "QUERY_STRING", hm->query_string);
   add(b, "REQUEST_URI",
       mg_mk_str_n(hm->uri.p, hm->query_string.len > 0
-                                 ? (size_t) (hm->query_string.p + hm->query_string.len -
-                                             hm->uri.p)
+                                 ? (size_t) (hm->query_string.p +
+                                             hm->query_string.len - hm->uri.p)
                                  : hm->uri.len));
   add(b, "SERVER_PROTOCOL", hm->proto);
   add_c(b, "SCRIPT_FILENAME", in->script);

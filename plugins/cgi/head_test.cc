@@ -11,7 +11,7 @@ namespace {
 
 struct Case {
   const char *in;
-  long rc;       // > 0: the head's length is strlen(in) - body_len
+  long rc;  // > 0: the head's length is strlen(in) - body_len
   int status;
   const char *location;
   int fields;
@@ -25,15 +25,15 @@ TEST(HeadTest, Forms) {
       {"Status: 201\n\n", 13, 201, "", 0},
       {"Location: /other\n\n", 18, 0, "/other", 1},
       {"Location: http://h/x\nStatus: 301 Moved\n\n", 40, 301, "http://h/x", 1},
-      {"Content-Type: a\n", 0, 0, "", 0},           // incomplete
-      {"", 0, 0, "", 0},                            // nothing yet
-      {"hello world\n\n", -1, 0, "", 0},            // no colon
-      {": value\n\n", -1, 0, "", 0},                // no name
-      {"Status: abc\n\n", -1, 0, "", 0},            // bad status
-      {"Status: 99 Low\n\n", -1, 0, "", 0},         // below 100
-      {"Content-Length: 1x\n\n", -1, 0, "", 0},     // bad length
+      {"Content-Type: a\n", 0, 0, "", 0},        // incomplete
+      {"", 0, 0, "", 0},                         // nothing yet
+      {"hello world\n\n", -1, 0, "", 0},         // no colon
+      {": value\n\n", -1, 0, "", 0},             // no name
+      {"Status: abc\n\n", -1, 0, "", 0},         // bad status
+      {"Status: 99 Low\n\n", -1, 0, "", 0},      // below 100
+      {"Content-Length: 1x\n\n", -1, 0, "", 0},  // bad length
       {"Content-Length: 1\nContent-Length: 2\n\n", -1, 0, "", 0},
-      {"Bad Name: 1\n\n", -1, 0, "", 0},            // space in the name
+      {"Bad Name: 1\n\n", -1, 0, "", 0},  // space in the name
   };
   for (const Case &c : cases) {
     struct mg__cgi_head h;
@@ -54,7 +54,8 @@ TEST(HeadTest, LengthAndTooManyLines) {
   EXPECT_TRUE(h.has_length);
   EXPECT_EQ(h.length, 12345);
   std::string many;
-  for (int i = 0; i <= MG__CGI_MAX_FIELDS; i++) many += "X-" + std::to_string(i) + ": v\n";
+  for (int i = 0; i <= MG__CGI_MAX_FIELDS; i++)
+    many += "X-" + std::to_string(i) + ": v\n";
   many += "\n";
   EXPECT_EQ(mg__cgi_parse_head(many.data(), many.size(), &h), -1);
 }

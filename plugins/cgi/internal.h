@@ -21,12 +21,12 @@ extern "C" {
 
 /* What a script's header block says. */
 struct mg__cgi_head {
-  int status;               /* from Status:, else 0 */
-  struct mg_str reason;     /* its reason phrase, or empty */
-  struct mg_str location;   /* Location:, or empty */
-  int has_length;           /* Content-Length: given */
-  int64_t length;           /* its value */
-  int num_fields;           /* header lines to pass on (not Status) */
+  int status;             /* from Status:, else 0 */
+  struct mg_str reason;   /* its reason phrase, or empty */
+  struct mg_str location; /* Location:, or empty */
+  int has_length;         /* Content-Length: given */
+  int64_t length;         /* its value */
+  int num_fields;         /* header lines to pass on (not Status) */
   struct mg_str names[MG__CGI_MAX_FIELDS];  /* their names */
   struct mg_str values[MG__CGI_MAX_FIELDS]; /* and values */
 };
@@ -51,8 +51,8 @@ struct mg__cgi_env_in {
 
 /* A built environment: "NAME=value" strings and the envp array. */
 struct mg__cgi_env {
-  char *block;   /* the strings, NUL-separated (heap) */
-  char **envp;   /* pointers into block, NULL-terminated (heap) */
+  char *block; /* the strings, NUL-separated (heap) */
+  char **envp; /* pointers into block, NULL-terminated (heap) */
 };
 
 /* Builds the environment. Returns 0, or -1 when out of memory. */
@@ -71,8 +71,8 @@ struct mg__cgi_req;
  * stays open for mg__cgi_req_input(). Returns the request, or NULL
  * (answered 500). */
 struct mg__cgi_req *mg__cgi_req_start(struct mg_connection *nc,
-                                      struct http_message *hm,
-                                      const char *path, struct mg_str path_info,
+                                      struct http_message *hm, const char *path,
+                                      struct mg_str path_info,
                                       const struct mg_serve_http_opts *opts,
                                       const struct mg_cgi_opts *co,
                                       const struct mg_str *body);
@@ -93,7 +93,6 @@ void mg__cgi_req_free(struct mg__cgi_req *r);
 
 /* The cgi plugin's descriptor. */
 extern const struct mg_plugin mg_plugin_cgi;
-
 
 #ifdef __cplusplus
 }

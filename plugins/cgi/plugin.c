@@ -149,7 +149,6 @@ static void cgi_finish(struct mg_connection *nc, void *req, int aborted) {
   mg__cgi_req_free((struct mg__cgi_req *) req);
 }
 
-
 static int cgi_init(struct mg_mgr *mgr, void *state) {
   (void) state;
   return mg_http_ext_register(mgr, &cgi_http_ext);

@@ -12,9 +12,9 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
-#define IN_BUFFER (64 * 1024)      /* body bytes queued for the script */
-#define OUT_BUFFER (64 * 1024)     /* script output read ahead */
-#define CLIENT_ROOM (256 * 1024)   /* client send buffer filled up to this */
+#define IN_BUFFER (64 * 1024)    /* body bytes queued for the script */
+#define OUT_BUFFER (64 * 1024)   /* script output read ahead */
+#define CLIENT_ROOM (256 * 1024) /* client send buffer filled up to this */
 
 /* A request being answered by a script. */
 struct mg__cgi_req {
@@ -237,8 +237,8 @@ size_t mg__cgi_req_input(struct mg__cgi_req *r, const char *data, size_t len,
                          int last) {
   size_t room;
   if (r->sc == NULL || r->input_closed) return len; /* nobody reads it */
-  room = r->sc->send_mbuf.len < IN_BUFFER ? IN_BUFFER - r->sc->send_mbuf.len
-                                          : 0;
+  room =
+      r->sc->send_mbuf.len < IN_BUFFER ? IN_BUFFER - r->sc->send_mbuf.len : 0;
   if (len < room) room = len;
   mg_send(r->sc, data, (int) room);
   if (last && room == len) {
@@ -312,13 +312,14 @@ static int start_script(struct mg__cgi_req *r, struct http_message *hm,
   }
   r->sc->user_data = r;
   r->sc->recv_mbuf_limit = OUT_BUFFER;
-  if (co->timeout > 0) mg_set_timer(r->sc, mg_mgr_time(r->nc->mgr) + co->timeout);
+  if (co->timeout > 0)
+    mg_set_timer(r->sc, mg_mgr_time(r->nc->mgr) + co->timeout);
   return 0;
 }
 
 struct mg__cgi_req *mg__cgi_req_start(struct mg_connection *nc,
-                                      struct http_message *hm,
-                                      const char *path, struct mg_str path_info,
+                                      struct http_message *hm, const char *path,
+                                      struct mg_str path_info,
                                       const struct mg_serve_http_opts *opts,
                                       const struct mg_cgi_opts *co,
                                       const struct mg_str *body) {

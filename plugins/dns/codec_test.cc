@@ -54,12 +54,14 @@ std::string Name(struct mg_dns_message *msg, struct mg_str *name) {
 
 // A response for www.example.com: A, AAAA, CNAME (compressed), MX, TXT, SRV.
 std::string SampleResponse() {
-  std::string p = Header(0x1234, 0x8180, 1, 6) + std::string("\3www\7example\3com", 16) +
-      std::string(1, '\0') + QTail(1);
-  std::string ptr_q = "\xc0\x0c";          // www.example.com
-  std::string ptr_ex = "\xc0\x10";         // example.com
+  std::string p = Header(0x1234, 0x8180, 1, 6) +
+                  std::string("\3www\7example\3com", 16) +
+                  std::string(1, '\0') + QTail(1);
+  std::string ptr_q = "\xc0\x0c";   // www.example.com
+  std::string ptr_ex = "\xc0\x10";  // example.com
   p += ptr_q + ATail(1, std::string("\x0a\x00\x00\x01", 4));
-  p += ptr_q + ATail(28, std::string("\x20\x01\x0d\xb8", 4) + std::string(11, '\0') + "\x01");
+  p += ptr_q + ATail(28, std::string("\x20\x01\x0d\xb8", 4) +
+                             std::string(11, '\0') + "\x01");
   p += ptr_q + ATail(5, "\3web" + ptr_ex);
   p += ptr_ex + ATail(15, U16(10) + "\4mail" + ptr_ex);
   p += ptr_q + ATail(16, std::string("\5hello\5world", 12));
@@ -133,22 +135,26 @@ TEST(DnsEncodeRecord, CompressesAgainstEarlierNames) {
   rr.kind = MG_DNS_QUESTION;
   rr.rtype = MG_DNS_A_RECORD;
   rr.rclass = 1;
-  ASSERT_EQ(21, mg_dns_encode_record(&io, &rr, "www.example.com", 15, nullptr, 0));
+  ASSERT_EQ(21,
+            mg_dns_encode_record(&io, &rr, "www.example.com", 15, nullptr, 0));
   rr.kind = MG_DNS_ANSWER;
   rr.ttl = 300;
   rr.rtype = MG_DNS_CNAME_RECORD;
   // Owner: the question's name: one pointer to offset 12.
   // Data: web + pointer to "example.com" at offset 16.
-  ASSERT_EQ(2 + 10 + 6,
-            mg_dns_encode_record(&io, &rr, "www.example.com", 15, "web.example.com", 15));
+  ASSERT_EQ(2 + 10 + 6, mg_dns_encode_record(&io, &rr, "www.example.com", 15,
+                                             "web.example.com", 15));
   rr.rtype = MG_DNS_A_RECORD;
   // Owner "web.example.com": the CNAME's data, which is at offset 45.
-  ASSERT_EQ(2 + 10 + 4, mg_dns_encode_record(&io, &rr, "web.example.com", 15, "\x7f\0\0\1", 4));
+  ASSERT_EQ(2 + 10 + 4, mg_dns_encode_record(&io, &rr, "web.example.com", 15,
+                                             "\x7f\0\0\1", 4));
   rr.rtype = MG_DNS_MX_RECORD;  // other types: rdata copied as is
-  ASSERT_EQ(2 + 10 + 3, mg_dns_encode_record(&io, &rr, "example.com", 11, "abc", 3));
-  std::string want = Header(7, 0x8180, 1, 3) + std::string("\3www\7example\3com\0", 17) + QTail(1) +
-                     "\xc0\x0c" + ATail(5, "\3web\xc0\x10") + "\xc0\x2d" +
-                     ATail(1, std::string("\x7f\0\0\1", 4)) + "\xc0\x10" + ATail(15, "abc");
+  ASSERT_EQ(2 + 10 + 3,
+            mg_dns_encode_record(&io, &rr, "example.com", 11, "abc", 3));
+  std::string want =
+      Header(7, 0x8180, 1, 3) + std::string("\3www\7example\3com\0", 17) +
+      QTail(1) + "\xc0\x0c" + ATail(5, "\3web\xc0\x10") + "\xc0\x2d" +
+      ATail(1, std::string("\x7f\0\0\1", 4)) + "\xc0\x10" + ATail(15, "abc");
   EXPECT_EQ(want, Str(io));
 
   struct mg_dns_message parsed;
@@ -158,7 +164,8 @@ TEST(DnsEncodeRecord, CompressesAgainstEarlierNames) {
   EXPECT_EQ("www.example.com", Name(&parsed, &parsed.answers[0].name));
   EXPECT_EQ("web.example.com", Name(&parsed, &parsed.answers[1].name));
   char cname[256];
-  ASSERT_EQ(0, mg_dns_parse_record_data(&parsed, &parsed.answers[0], cname, sizeof(cname)));
+  ASSERT_EQ(0, mg_dns_parse_record_data(&parsed, &parsed.answers[0], cname,
+                                        sizeof(cname)));
   EXPECT_STREQ("web.example.com", cname);
   mbuf_free(&io);
 }
@@ -179,8 +186,10 @@ TEST(DnsEncodeRecord, CompressionKeepsCase) {
   mg_dns_encode_record(&io, &rr, "www.example.com", 15, nullptr, 0);
   rr.kind = MG_DNS_ANSWER;
   // Only the byte-identical tail ("com") is shared; the rest is written.
-  ASSERT_EQ(14 + 10 + 4, mg_dns_encode_record(&io, &rr, "WWW.Example.com", 15, "\1\2\3\4", 4));
-  EXPECT_EQ(std::string("\3WWW\7Example\xc0\x18", 14), Str(io).substr(12 + 21, 14));
+  ASSERT_EQ(14 + 10 + 4, mg_dns_encode_record(&io, &rr, "WWW.Example.com", 15,
+                                              "\1\2\3\4", 4));
+  EXPECT_EQ(std::string("\3WWW\7Example\xc0\x18", 14),
+            Str(io).substr(12 + 21, 14));
   struct mg_dns_message parsed;
   std::vector<char> keep;
   ASSERT_EQ(0, Parse(Str(io), &parsed, &keep));
@@ -247,22 +256,28 @@ TEST(DnsParse, Response) {
   EXPECT_EQ(2u, msg.answers[0].name.len);
 
   struct in_addr ina;
-  ASSERT_EQ(0, mg_dns_parse_record_data(&msg, &msg.answers[0], &ina, sizeof(ina)));
+  ASSERT_EQ(0,
+            mg_dns_parse_record_data(&msg, &msg.answers[0], &ina, sizeof(ina)));
   EXPECT_EQ(htonl(0x0a000001), ina.s_addr);
   struct in6_addr in6;
-  ASSERT_EQ(0, mg_dns_parse_record_data(&msg, &msg.answers[1], &in6, sizeof(in6)));
+  ASSERT_EQ(0,
+            mg_dns_parse_record_data(&msg, &msg.answers[1], &in6, sizeof(in6)));
   char text[64];
   inet_ntop(AF_INET6, &in6, text, sizeof(text));
   EXPECT_STREQ("2001:db8::1", text);
   char name[256];
-  ASSERT_EQ(0, mg_dns_parse_record_data(&msg, &msg.answers[2], name, sizeof(name)));
+  ASSERT_EQ(
+      0, mg_dns_parse_record_data(&msg, &msg.answers[2], name, sizeof(name)));
   EXPECT_STREQ("web.example.com", name);
-  ASSERT_EQ(0, mg_dns_parse_record_data(&msg, &msg.answers[3], name, sizeof(name)));
+  ASSERT_EQ(
+      0, mg_dns_parse_record_data(&msg, &msg.answers[3], name, sizeof(name)));
   EXPECT_STREQ("mail.example.com", name);
   EXPECT_EQ("example.com", Name(&msg, &msg.answers[3].name));
-  ASSERT_EQ(0, mg_dns_parse_record_data(&msg, &msg.answers[4], name, sizeof(name)));
+  ASSERT_EQ(
+      0, mg_dns_parse_record_data(&msg, &msg.answers[4], name, sizeof(name)));
   EXPECT_STREQ("helloworld", name);
-  ASSERT_EQ(0, mg_dns_parse_record_data(&msg, &msg.answers[5], name, sizeof(name)));
+  ASSERT_EQ(
+      0, mg_dns_parse_record_data(&msg, &msg.answers[5], name, sizeof(name)));
   EXPECT_STREQ("sip.example.com", name);
   // Buffers too small are refused, not overrun.
   EXPECT_EQ(-1, mg_dns_parse_record_data(&msg, &msg.answers[0], &ina, 3));
@@ -274,22 +289,26 @@ TEST(DnsParse, Response) {
 TEST(DnsParse, NextRecord) {
   struct mg_dns_message msg;
   std::vector<char> keep;
-  std::string p = Header(1, 0x8180, 0, 3) + std::string(1, '\0') + ATail(1, "\1\2\3\4") +
-      std::string(1, '\0') + ATail(5, std::string("\1x\0", 3)) + std::string(1, '\0') +
-      ATail(1, "\5\6\7\10");
+  std::string p = Header(1, 0x8180, 0, 3) + std::string(1, '\0') +
+                  ATail(1, "\1\2\3\4") + std::string(1, '\0') +
+                  ATail(5, std::string("\1x\0", 3)) + std::string(1, '\0') +
+                  ATail(1, "\5\6\7\10");
   ASSERT_EQ(0, Parse(p, &msg, &keep));
-  struct mg_dns_resource_record *rr = mg_next_record(&msg, MG_DNS_A_RECORD, nullptr);
+  struct mg_dns_resource_record *rr =
+      mg_next_record(&msg, MG_DNS_A_RECORD, nullptr);
   ASSERT_EQ(&msg.answers[0], rr);
   rr = mg_dns_next_record(&msg, MG_DNS_A_RECORD, rr);
   ASSERT_EQ(&msg.answers[2], rr);
   EXPECT_EQ(nullptr, mg_next_record(&msg, MG_DNS_A_RECORD, rr));
-  EXPECT_EQ(&msg.answers[1], mg_next_record(&msg, MG_DNS_CNAME_RECORD, nullptr));
+  EXPECT_EQ(&msg.answers[1],
+            mg_next_record(&msg, MG_DNS_CNAME_RECORD, nullptr));
   EXPECT_EQ(nullptr, mg_next_record(&msg, MG_DNS_AAAA_RECORD, nullptr));
 }
 
 TEST(DnsParse, KeepsAtMostTheLimits) {
   std::string p = Header(1, 0x8180, 0, MG_MAX_DNS_ANSWERS + 5);
-  for (int i = 0; i < MG_MAX_DNS_ANSWERS + 5; i++) p += std::string(1, '\0') + ATail(1, "\1\2\3\4");
+  for (int i = 0; i < MG_MAX_DNS_ANSWERS + 5; i++)
+    p += std::string(1, '\0') + ATail(1, "\1\2\3\4");
   struct mg_dns_message msg;
   std::vector<char> keep;
   ASSERT_EQ(0, Parse(p, &msg, &keep));
@@ -323,7 +342,8 @@ TEST(DnsUncompress, DestinationSizes) {
 TEST(DnsCopyQuestions, CopiesEncodedQuestions) {
   struct mg_dns_message msg;
   std::vector<char> keep;
-  std::string q = std::string("\1a\1b", 4) + std::string(1, '\0') + QTail(1) + "\1c\xc0\x0c" + QTail(28);
+  std::string q = std::string("\1a\1b", 4) + std::string(1, '\0') + QTail(1) +
+                  "\1c\xc0\x0c" + QTail(28);
   ASSERT_EQ(0, Parse(Header(9, 0x0100, 2, 0) + q, &msg, &keep));
   ASSERT_EQ(2, msg.num_questions);
   EXPECT_EQ("c.a.b", Name(&msg, &msg.questions[1].name));
@@ -362,12 +382,13 @@ TEST(DnsHostile, PointerLoopThroughTwoNames) {
   ExpectRefused(Header(1, 0, 1, 1) + "\1a\xc0\x13" + QTail(1) + "\1b\xc0\x0c" +
                 ATail(1, "\1\2\3\4"));
   // A label run pointing at its own start.
-  ExpectRefused(Header(1, 0, 1, 1) + std::string("\1a\0", 3) + QTail(1) + "\1b\xc0\x13" +
-                ATail(1, "\1\2\3\4"));
+  ExpectRefused(Header(1, 0, 1, 1) + std::string("\1a\0", 3) + QTail(1) +
+                "\1b\xc0\x13" + ATail(1, "\1\2\3\4"));
 }
 
 TEST(DnsHostile, ForwardPointer) {
-  ExpectRefused(Header(1, 0, 1, 0) + "\xc0\x12" + QTail(1) + std::string("\1a\0", 3));
+  ExpectRefused(Header(1, 0, 1, 0) + "\xc0\x12" + QTail(1) +
+                std::string("\1a\0", 3));
 }
 
 TEST(DnsHostile, PointerIntoHeader) {
@@ -388,20 +409,25 @@ TEST(DnsHostile, LongPointerChain) {
 }
 
 TEST(DnsHostile, ReservedLabelTypes) {
-  ExpectRefused(Header(1, 0, 1, 0) + "\x41" + std::string(65, 'a') + std::string(1, '\0') + QTail(1));
+  ExpectRefused(Header(1, 0, 1, 0) + "\x41" + std::string(65, 'a') +
+                std::string(1, '\0') + QTail(1));
   ExpectRefused(Header(1, 0, 1, 0) + "\x80\x0c" + QTail(1));
 }
 
 TEST(DnsHostile, LabelOver63) {
-  ExpectRefused(Header(1, 0, 1, 0) + Label(64) + std::string(1, '\0') + QTail(1));
+  ExpectRefused(Header(1, 0, 1, 0) + Label(64) + std::string(1, '\0') +
+                QTail(1));
   struct mg_dns_message msg;
   std::vector<char> keep;
-  EXPECT_EQ(0, Parse(Header(1, 0, 1, 0) + Label(63) + std::string(1, '\0') + QTail(1), &msg, &keep));
+  EXPECT_EQ(
+      0, Parse(Header(1, 0, 1, 0) + Label(63) + std::string(1, '\0') + QTail(1),
+               &msg, &keep));
 }
 
 TEST(DnsHostile, NameOver255) {
   std::string l = Label(63);
-  ExpectRefused(Header(1, 0, 1, 0) + l + l + l + l + std::string(1, '\0') + QTail(1));
+  ExpectRefused(Header(1, 0, 1, 0) + l + l + l + l + std::string(1, '\0') +
+                QTail(1));
   // 255 octets exactly is fine.
   struct mg_dns_message msg;
   std::vector<char> keep;
@@ -410,8 +436,8 @@ TEST(DnsHostile, NameOver255) {
   ASSERT_EQ(0, Parse(Header(1, 0, 1, 0) + max + QTail(1), &msg, &keep));
   EXPECT_EQ(253u, Name(&msg, &msg.questions[0].name).size());
   // Over 255 only through a pointer: 3 labels of 63 + 2 more via pointer.
-  ExpectRefused(Header(1, 0, 2, 0) + l + l + l + std::string(1, '\0') + QTail(1) + l + l +
-                "\xc0\x0c" + QTail(1));
+  ExpectRefused(Header(1, 0, 2, 0) + l + l + l + std::string(1, '\0') +
+                QTail(1) + l + l + "\xc0\x0c" + QTail(1));
 }
 
 TEST(DnsHostile, CountsLargerThanRecords) {
@@ -440,19 +466,22 @@ TEST(DnsHostile, TruncatedAnywhere) {
 }
 
 TEST(DnsHostile, RdataLengthPastEnd) {
-  ExpectRefused(Header(1, 0x8000, 0, 1) + std::string(1, '\0') + U16(1) + U16(1) + U16(0) +
-                U16(0) + U16(5) + "\1\2\3\4");
+  ExpectRefused(Header(1, 0x8000, 0, 1) + std::string(1, '\0') + U16(1) +
+                U16(1) + U16(0) + U16(0) + U16(5) + "\1\2\3\4");
 }
 
 TEST(DnsHostile, AddressRdataOfWrongLength) {
   struct mg_dns_message msg;
   std::vector<char> keep;
-  std::string p = Header(1, 0x8000, 0, 2) + std::string(1, '\0') + ATail(1, "\1\2\3\4\5") +
-                  std::string(1, '\0') + ATail(28, "\1\2\3\4");
+  std::string p = Header(1, 0x8000, 0, 2) + std::string(1, '\0') +
+                  ATail(1, "\1\2\3\4\5") + std::string(1, '\0') +
+                  ATail(28, "\1\2\3\4");
   ASSERT_EQ(0, Parse(p, &msg, &keep));  // well-formed, but...
   unsigned char buf[64];
-  EXPECT_EQ(-1, mg_dns_parse_record_data(&msg, &msg.answers[0], buf, sizeof(buf)));
-  EXPECT_EQ(-1, mg_dns_parse_record_data(&msg, &msg.answers[1], buf, sizeof(buf)));
+  EXPECT_EQ(-1,
+            mg_dns_parse_record_data(&msg, &msg.answers[0], buf, sizeof(buf)));
+  EXPECT_EQ(-1,
+            mg_dns_parse_record_data(&msg, &msg.answers[1], buf, sizeof(buf)));
 }
 
 TEST(DnsHostile, BadRecordData) {
@@ -460,15 +489,19 @@ TEST(DnsHostile, BadRecordData) {
   std::vector<char> keep;
   // CNAME data running past its rdlength; MX too short; TXT string past the
   // end; a type without a parser.
-  std::string p = Header(1, 0x8000, 0, 4) + std::string(1, '\0') + ATail(5, "\5ab") +
-                  std::string(1, '\0') + ATail(15, std::string("\0\1", 2)) + std::string(1, '\0') +
+  std::string p = Header(1, 0x8000, 0, 4) + std::string(1, '\0') +
+                  ATail(5, "\5ab") + std::string(1, '\0') +
+                  ATail(15, std::string("\0\1", 2)) + std::string(1, '\0') +
                   ATail(16, "\3ab") + std::string(1, '\0') + ATail(99, "zz");
   ASSERT_EQ(0, Parse(p, &msg, &keep));
   char buf[256];
   for (int i = 0; i < 4; i++) {
-    EXPECT_EQ(-1, mg_dns_parse_record_data(&msg, &msg.answers[i], buf, sizeof(buf))) << i;
+    EXPECT_EQ(-1,
+              mg_dns_parse_record_data(&msg, &msg.answers[i], buf, sizeof(buf)))
+        << i;
   }
-  EXPECT_EQ(-1, mg_dns_parse_record_data(nullptr, &msg.answers[0], buf, sizeof(buf)));
+  EXPECT_EQ(
+      -1, mg_dns_parse_record_data(nullptr, &msg.answers[0], buf, sizeof(buf)));
 }
 
 }  // namespace

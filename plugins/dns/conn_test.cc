@@ -27,7 +27,9 @@ struct Seen {
   int closed = 0;                  // MG_EV_CLOSE
 };
 
-Seen *seen(struct mg_connection *c) { return static_cast<Seen *>(c->user_data); }
+Seen *seen(struct mg_connection *c) {
+  return static_cast<Seen *>(c->user_data);
+}
 
 void Record(struct mg_connection *c, int ev, void *ev_data) {
   Seen *s = seen(c);
@@ -63,7 +65,8 @@ void Answer(struct mg_connection *c, int ev, void *ev_data) {
   rr.kind = MG_DNS_ANSWER;
   rr.rtype = MG_DNS_A_RECORD;  // whatever was asked
   rr.ttl = 5;
-  unsigned char addr[4] = {10, 0, 0, static_cast<unsigned char>(seen(c)->names.size())};
+  unsigned char addr[4] = {10, 0, 0,
+                           static_cast<unsigned char>(seen(c)->names.size())};
   char name[256];
   mg_dns_uncompress_name(msg, &rr.name, name, sizeof(name));
   ASSERT_GT(mg_dns_encode_record(&io, &rr, name, strlen(name), addr, 4), 0);
@@ -79,12 +82,14 @@ class DnsConnTest : public ::testing::Test {
  protected:
   void SetUp() override { mg_mgr_init(&mgr_, nullptr); }
   void TearDown() override {
-    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c; c = mg_next(&mgr_, c)) {
+    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c;
+         c = mg_next(&mgr_, c)) {
       c->handler = nullptr;
     }
     mg_mgr_free(&mgr_);
   }
-  struct mg_connection *Listen(const char *addr, mg_event_handler_t h, Seen *s) {
+  struct mg_connection *Listen(const char *addr, mg_event_handler_t h,
+                               Seen *s) {
     struct mg_bind_opts o;
     memset(&o, 0, sizeof(o));
     o.user_data = s;
@@ -119,7 +124,8 @@ TEST_P(DnsExchangeTest, QueryAndAnswer) {
   const Exchange &x = GetParam();
   const std::string scheme = x.scheme;
   Seen srv, cli;
-  struct mg_connection *l = Listen((scheme + "://127.0.0.1:0").c_str(), Answer, &srv);
+  struct mg_connection *l =
+      Listen((scheme + "://127.0.0.1:0").c_str(), Answer, &srv);
   ASSERT_NE(nullptr, l);
   struct mg_connection *c =
       Connect(scheme + "://127.0.0.1:" + std::to_string(LocalPort(l)), &cli);
@@ -131,10 +137,12 @@ TEST_P(DnsExchangeTest, QueryAndAnswer) {
     names.push_back(q.first);
     types.push_back(q.second);
     if (!x.all_at_once) {
-      ASSERT_TRUE(PollUntil(&mgr_, [&] { return cli.names.size() == names.size(); }));
+      ASSERT_TRUE(
+          PollUntil(&mgr_, [&] { return cli.names.size() == names.size(); }));
     }
   }
-  ASSERT_TRUE(PollUntil(&mgr_, [&] { return cli.names.size() == names.size(); }));
+  ASSERT_TRUE(
+      PollUntil(&mgr_, [&] { return cli.names.size() == names.size(); }));
   EXPECT_EQ(names, srv.names);
   EXPECT_EQ(types, srv.types);
   // Queries, recursion desired.
@@ -154,15 +162,18 @@ TEST_P(DnsExchangeTest, QueryAndAnswer) {
 
 INSTANTIATE_TEST_SUITE_P(
     Transports, DnsExchangeTest,
-    ::testing::Values(
-        Exchange{"udp_one_at_a_time", "udp", false,
-                 {{"host.example", MG_DNS_A_RECORD},
-                  {"second.example", MG_DNS_AAAA_RECORD}}},
-        // Three queries in one go: the frames arrive together.
-        Exchange{"tcp_three_at_once", "tcp", true,
-                 {{"one.example", MG_DNS_A_RECORD},
-                  {"two.example", MG_DNS_A_RECORD},
-                  {"three.example", MG_DNS_MX_RECORD}}}),
+    ::testing::Values(Exchange{"udp_one_at_a_time",
+                               "udp",
+                               false,
+                               {{"host.example", MG_DNS_A_RECORD},
+                                {"second.example", MG_DNS_AAAA_RECORD}}},
+                      // Three queries in one go: the frames arrive together.
+                      Exchange{"tcp_three_at_once",
+                               "tcp",
+                               true,
+                               {{"one.example", MG_DNS_A_RECORD},
+                                {"two.example", MG_DNS_A_RECORD},
+                                {"three.example", MG_DNS_MX_RECORD}}}),
     [](const ::testing::TestParamInfo<Exchange> &i) {
       return std::string(i.param.name);
     });
@@ -175,7 +186,8 @@ TEST_F(DnsConnTest, EachUdpPeerGetsItsOwnReply) {
   struct mg_connection *ca = Connect(addr, &a), *cb = Connect(addr, &b);
   mg_send_dns_query(ca, "a.example", MG_DNS_A_RECORD);
   mg_send_dns_query(cb, "b.example", MG_DNS_A_RECORD);
-  ASSERT_TRUE(PollUntil(&mgr_, [&] { return a.names.size() == 1 && b.names.size() == 1; }));
+  ASSERT_TRUE(PollUntil(
+      &mgr_, [&] { return a.names.size() == 1 && b.names.size() == 1; }));
   EXPECT_EQ("a.example", a.names[0]);
   EXPECT_EQ("b.example", b.names[0]);
 }
@@ -217,7 +229,9 @@ std::string Query(uint16_t id, const char *name) {
 }
 
 std::string Framed(const std::string &m) {
-  return std::string{static_cast<char>(m.size() >> 8), static_cast<char>(m.size() & 0xff)} + m;
+  return std::string{static_cast<char>(m.size() >> 8),
+                     static_cast<char>(m.size() & 0xff)} +
+         m;
 }
 
 // Bytes a raw TCP client writes, in pieces, and what the server makes of
@@ -243,7 +257,8 @@ TEST_P(DnsTcpFramingTest, Frames) {
   ASSERT_GE(s, 0);
   size_t from = 0;
   for (size_t cut : f.cuts) {
-    ASSERT_EQ(static_cast<ssize_t>(cut - from), write(s, f.bytes.data() + from, cut - from));
+    ASSERT_EQ(static_cast<ssize_t>(cut - from),
+              write(s, f.bytes.data() + from, cut - from));
     PollFor(&mgr_, 0.1);
     EXPECT_EQ(0u, srv.names.size());  // an incomplete frame parses nothing
     from = cut;
@@ -258,7 +273,8 @@ TEST_P(DnsTcpFramingTest, Frames) {
   if (f.names.empty()) {
     PollFor(&mgr_, 0.3);  // it waits for the rest, parses nothing
   } else {
-    ASSERT_TRUE(PollUntil(&mgr_, [&] { return srv.names.size() == f.names.size(); }));
+    ASSERT_TRUE(
+        PollUntil(&mgr_, [&] { return srv.names.size() == f.names.size(); }));
   }
   EXPECT_EQ(f.names, srv.names);
   EXPECT_EQ(f.ids, srv.ids);
@@ -269,17 +285,27 @@ TEST_P(DnsTcpFramingTest, Frames) {
 
 INSTANTIATE_TEST_SUITE_P(
     Tcp, DnsTcpFramingTest,
-    ::testing::Values(
-        TcpFraming{"frame_split_across_writes",
-                   Framed(Query(0x4242, "split.example")), {1, 11},
-                   {"split.example"}, {0x4242}, false},
-        // The prefix announces 4096 bytes.
-        TcpFraming{"length_prefix_larger_than_data",
-                   std::string("\x10\x00", 2) + Query(7, "short.example"), {},
-                   {}, {}, false},
-        // Nothing to answer, no way to resynchronise.
-        TcpFraming{"zero_length_frame_closes", std::string("\0\0", 2), {}, {},
-                   {}, true}),
+    ::testing::Values(TcpFraming{"frame_split_across_writes",
+                                 Framed(Query(0x4242, "split.example")),
+                                 {1, 11},
+                                 {"split.example"},
+                                 {0x4242},
+                                 false},
+                      // The prefix announces 4096 bytes.
+                      TcpFraming{"length_prefix_larger_than_data",
+                                 std::string("\x10\x00", 2) +
+                                     Query(7, "short.example"),
+                                 {},
+                                 {},
+                                 {},
+                                 false},
+                      // Nothing to answer, no way to resynchronise.
+                      TcpFraming{"zero_length_frame_closes",
+                                 std::string("\0\0", 2),
+                                 {},
+                                 {},
+                                 {},
+                                 true}),
     [](const ::testing::TestParamInfo<TcpFraming> &i) {
       return std::string(i.param.name);
     });
@@ -287,12 +313,15 @@ INSTANTIATE_TEST_SUITE_P(
 // Reads one datagram from a non-blocking socket while polling mgr.
 std::string ReadDatagram(struct mg_mgr *mgr, int s) {
   std::string out;
-  PollUntil(mgr, [&] {
-    char buf[2048];
-    ssize_t n = recv(s, buf, sizeof(buf), 0);
-    if (n > 0) out.assign(buf, static_cast<size_t>(n));
-    return n > 0;
-  }, 5);
+  PollUntil(
+      mgr,
+      [&] {
+        char buf[2048];
+        ssize_t n = recv(s, buf, sizeof(buf), 0);
+        if (n > 0) out.assign(buf, static_cast<size_t>(n));
+        return n > 0;
+      },
+      5);
   return out;
 }
 
@@ -305,14 +334,16 @@ TEST_F(DnsConnTest, EachUdpQueryGetsItsOwnDatagram) {
   int s = RawSocket(SOCK_DGRAM, LocalPort(l));
   ASSERT_GE(s, 0);
   for (int i = 0; i < 5; i++) {
-    std::string q = Query(static_cast<uint16_t>(100 + i), ("q" + std::to_string(i) + ".example").c_str());
+    std::string q = Query(static_cast<uint16_t>(100 + i),
+                          ("q" + std::to_string(i) + ".example").c_str());
     ASSERT_EQ(static_cast<ssize_t>(q.size()), send(s, q.data(), q.size(), 0));
   }
   std::vector<std::string> got;
   ASSERT_TRUE(PollUntil(&mgr_, [&] {
     char buf[2048];
     ssize_t n;
-    while ((n = recv(s, buf, sizeof(buf), 0)) > 0) got.emplace_back(buf, static_cast<size_t>(n));
+    while ((n = recv(s, buf, sizeof(buf), 0)) > 0)
+      got.emplace_back(buf, static_cast<size_t>(n));
     return got.size() >= 5;
   }));
   PollFor(&mgr_, 0.1);
@@ -321,7 +352,8 @@ TEST_F(DnsConnTest, EachUdpQueryGetsItsOwnDatagram) {
   ASSERT_EQ(5u, got.size());
   for (int i = 0; i < 5; i++) {
     struct mg_dns_message msg;
-    ASSERT_EQ(0, mg_parse_dns(got[i].data(), static_cast<int>(got[i].size()), &msg));
+    ASSERT_EQ(
+        0, mg_parse_dns(got[i].data(), static_cast<int>(got[i].size()), &msg));
     EXPECT_EQ(100 + i, msg.transaction_id);
     EXPECT_EQ(1, msg.num_answers);
     // Nothing after the message: it was not glued to the next one.
@@ -353,12 +385,14 @@ class DnsFormerrTest : public DnsConnTest,
 TEST_P(DnsFormerrTest, MalformedQueryGetsFormerr) {
   const Formerr &f = GetParam();
   Seen srv;
-  const char *addr = f.type == SOCK_DGRAM ? "udp://127.0.0.1:0" : "tcp://127.0.0.1:0";
+  const char *addr =
+      f.type == SOCK_DGRAM ? "udp://127.0.0.1:0" : "tcp://127.0.0.1:0";
   struct mg_connection *l = Listen(addr, Record, &srv);
   ASSERT_NE(nullptr, l);
   int s = RawSocket(f.type, LocalPort(l));
   ASSERT_GE(s, 0);
-  ASSERT_EQ(static_cast<ssize_t>(f.query.size()), send(s, f.query.data(), f.query.size(), 0));
+  ASSERT_EQ(static_cast<ssize_t>(f.query.size()),
+            send(s, f.query.data(), f.query.size(), 0));
   std::string got;
   ASSERT_TRUE(PollUntil(&mgr_, [&] {
     char buf[64];
@@ -375,14 +409,17 @@ TEST_P(DnsFormerrTest, MalformedQueryGetsFormerr) {
 
 INSTANTIATE_TEST_SUITE_P(
     Transports, DnsFormerrTest,
-    ::testing::Values(
-        Formerr{"udp_counts_past_the_records", SOCK_DGRAM, QueryCountsPastRecords(), 12,
-                std::string("\x13\x57\x81", 3), 3},
-        // The question's name is a pointer to itself.
-        Formerr{"tcp_name_pointing_at_itself", SOCK_STREAM,
-                Framed(std::string("\x11\x22\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00"
-                                   "\xc0\x0c\0\1\0\1", 18)),
-                14, std::string("\x00\x0c\x11\x22\x81", 5), 5}),
+    ::testing::Values(Formerr{"udp_counts_past_the_records", SOCK_DGRAM,
+                              QueryCountsPastRecords(), 12,
+                              std::string("\x13\x57\x81", 3), 3},
+                      // The question's name is a pointer to itself.
+                      Formerr{
+                          "tcp_name_pointing_at_itself", SOCK_STREAM,
+                          Framed(std::string(
+                              "\x11\x22\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00"
+                              "\xc0\x0c\0\1\0\1",
+                              18)),
+                          14, std::string("\x00\x0c\x11\x22\x81", 5), 5}),
     [](const ::testing::TestParamInfo<Formerr> &i) {
       return std::string(i.param.name);
     });
@@ -394,17 +431,20 @@ TEST_F(DnsConnTest, UdpPeerAfterFormerr) {
   int s = RawSocket(SOCK_DGRAM, LocalPort(l));
   ASSERT_GE(s, 0);
   std::string bad = QueryCountsPastRecords();
-  ASSERT_EQ(static_cast<ssize_t>(bad.size()), send(s, bad.data(), bad.size(), 0));
+  ASSERT_EQ(static_cast<ssize_t>(bad.size()),
+            send(s, bad.data(), bad.size(), 0));
   ASSERT_EQ(12u, ReadDatagram(&mgr_, s).size());  // the FORMERR
   // A malformed *response* is not answered (no error ping-pong).
   bad[2] = static_cast<char>(0x81);
-  ASSERT_EQ(static_cast<ssize_t>(bad.size()), send(s, bad.data(), bad.size(), 0));
+  ASSERT_EQ(static_cast<ssize_t>(bad.size()),
+            send(s, bad.data(), bad.size(), 0));
   PollFor(&mgr_, 0.2);
   char buf[64];
   EXPECT_EQ(-1, recv(s, buf, sizeof(buf), 0));
   // A good query still works on the same peer's connection.
   std::string good = Query(0x2468, "ok.example");
-  ASSERT_EQ(static_cast<ssize_t>(good.size()), send(s, good.data(), good.size(), 0));
+  ASSERT_EQ(static_cast<ssize_t>(good.size()),
+            send(s, good.data(), good.size(), 0));
   ASSERT_TRUE(PollUntil(&mgr_, [&] { return srv.names.size() == 1; }));
   EXPECT_EQ("ok.example", srv.names[0]);
   close(s);

@@ -41,11 +41,11 @@ extern "C" {
 #define MG_DNS_CLASS_IN 1
 
 /* Header flag bits (struct mg_dns_message::flags). */
-#define MG_DNS_FLAG_QR 0x8000 /* response */
-#define MG_DNS_FLAG_AA 0x0400 /* authoritative answer */
-#define MG_DNS_FLAG_TC 0x0200 /* truncated */
-#define MG_DNS_FLAG_RD 0x0100 /* recursion desired */
-#define MG_DNS_FLAG_RA 0x0080 /* recursion available */
+#define MG_DNS_FLAG_QR 0x8000                 /* response */
+#define MG_DNS_FLAG_AA 0x0400                 /* authoritative answer */
+#define MG_DNS_FLAG_TC 0x0200                 /* truncated */
+#define MG_DNS_FLAG_RD 0x0100                 /* recursion desired */
+#define MG_DNS_FLAG_RA 0x0080                 /* recursion available */
 #define MG_DNS_RCODE(flags) ((flags) &0x000f) /* response code */
 
 /* Response codes. */
@@ -76,18 +76,18 @@ enum mg_dns_resource_record_kind {
 
 /* DNS resource record (or question). */
 struct mg_dns_resource_record {
-  struct mg_str name; /* buffer with compressed name */
-  int rtype;          /* MG_DNS_*_RECORD */
-  int rclass;         /* MG_DNS_CLASS_IN */
-  int ttl;            /* seconds; answers only */
+  struct mg_str name;                    /* buffer with compressed name */
+  int rtype;                             /* MG_DNS_*_RECORD */
+  int rclass;                            /* MG_DNS_CLASS_IN */
+  int ttl;                               /* seconds; answers only */
   enum mg_dns_resource_record_kind kind; /* question or answer */
   struct mg_str rdata; /* protocol data (can be a compressed name) */
 };
 
 /* DNS message (request and response). */
 struct mg_dns_message {
-  struct mg_str pkt; /* packet body */
-  uint16_t flags;    /* header flags: MG_DNS_FLAG_*, opcode, rcode */
+  struct mg_str pkt;       /* packet body */
+  uint16_t flags;          /* header flags: MG_DNS_FLAG_*, opcode, rcode */
   uint16_t transaction_id; /* header id */
   int num_questions;       /* entries used in questions[] */
   int num_answers;         /* entries used in answers[] */
@@ -170,13 +170,11 @@ void mg_set_protocol_dns(struct mg_connection *nc);
 
 /* The next answer of type query after prev (NULL: the first), or NULL. */
 struct mg_dns_resource_record *mg_next_record(
-    struct mg_dns_message *msg, int query,
-    struct mg_dns_resource_record *prev);
+    struct mg_dns_message *msg, int query, struct mg_dns_resource_record *prev);
 
 /* The same as mg_next_record(). */
 struct mg_dns_resource_record *mg_dns_next_record(
-    struct mg_dns_message *msg, int query,
-    struct mg_dns_resource_record *prev);
+    struct mg_dns_message *msg, int query, struct mg_dns_resource_record *prev);
 
 #ifdef __cplusplus
 }

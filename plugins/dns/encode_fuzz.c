@@ -41,8 +41,8 @@ static int split(const uint8_t *data, size_t size, struct name *names) {
 }
 
 /* The name at rr's name (or, with rdata, its data) equals want. */
-static void check_name(struct mg_dns_message *msg, const char *at,
-                       size_t limit, struct name want) {
+static void check_name(struct mg_dns_message *msg, const char *at, size_t limit,
+                       struct name want) {
   char text[MG__DNS_NAME_MAX + 1];
   size_t off = (size_t) (at - msg->pkt.p), in_place = 0;
   int n = mg__dns_read_name((const unsigned char *) msg->pkt.p, msg->pkt.len,

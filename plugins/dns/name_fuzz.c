@@ -45,7 +45,8 @@ static void check_uncompress(const uint8_t *data, size_t size, size_t off,
   name = mg_mk_str_n((const char *) data + off, 0);
   n = mg_dns_uncompress_name(&msg, &name, dst, dst_len);
   if (n > (size_t) dst_len || (r <= 0 && n != 0)) abort();
-  if (r > 0 && dst_len > 0 && n != ((size_t) r < (size_t) dst_len ? (size_t) r : (size_t) dst_len)) {
+  if (r > 0 && dst_len > 0 &&
+      n != ((size_t) r < (size_t) dst_len ? (size_t) r : (size_t) dst_len)) {
     abort();
   }
   free(dst);

@@ -24,8 +24,8 @@ static int parse_record(const unsigned char *pkt, size_t len, size_t *pos,
     rr->rtype = mg__dns_get16(f);
     rr->rclass = mg__dns_get16(f + 2);
     if (kind == MG_DNS_ANSWER) {
-      uint32_t ttl = ((uint32_t) mg__dns_get16(f + 4) << 16) |
-                     mg__dns_get16(f + 6);
+      uint32_t ttl =
+          ((uint32_t) mg__dns_get16(f + 4) << 16) | mg__dns_get16(f + 6);
       rr->ttl = ttl > 0x7fffffffu ? 0 : (int) ttl; /* RFC 2181 8 */
       rr->rdata = mg_mk_str_n((const char *) f + 10, rdlen);
     }
@@ -62,8 +62,7 @@ int mg_parse_dns(const char *buf, int len, struct mg_dns_message *msg) {
                     msg->questions, MG_MAX_DNS_QUESTIONS,
                     &msg->num_questions) != 0 ||
       parse_section(p, n, &pos, mg__dns_get16(p + 6), MG_DNS_ANSWER,
-                    msg->answers, MG_MAX_DNS_ANSWERS,
-                    &msg->num_answers) != 0 ||
+                    msg->answers, MG_MAX_DNS_ANSWERS, &msg->num_answers) != 0 ||
       parse_section(p, n, &pos,
                     (unsigned int) mg__dns_get16(p + 8) + mg__dns_get16(p + 10),
                     MG_DNS_ANSWER, NULL, 0, NULL) != 0) {

@@ -20,8 +20,8 @@ static void check_inside(const uint8_t *data, size_t size, struct mg_str s) {
 }
 
 static void check_record(struct mg_dns_message *msg,
-                         struct mg_dns_resource_record *rr,
-                         const uint8_t *data, size_t size) {
+                         struct mg_dns_resource_record *rr, const uint8_t *data,
+                         size_t size) {
   char name[256];
   unsigned char out[256];
   size_t n;

@@ -142,10 +142,9 @@ static int put_rdata(struct mbuf *io, size_t msg_start, struct targets *t,
 }
 
 /* Appends the fixed fields and rdata of an answer. Returns 0 or -1. */
-static int put_answer_tail(struct mbuf *io, size_t msg_start,
-                           struct targets *t,
-                           struct mg_dns_resource_record *rr,
-                           const void *rdata, size_t rlen) {
+static int put_answer_tail(struct mbuf *io, size_t msg_start, struct targets *t,
+                           struct mg_dns_resource_record *rr, const void *rdata,
+                           size_t rlen) {
   unsigned long ttl = rr->ttl < 0 ? 0 : (unsigned long) rr->ttl;
   size_t len_at;
   if (append_be16(io, (unsigned int) (ttl >> 16)) != 0 ||
@@ -261,7 +260,8 @@ uint16_t mg__dns_random_id(void) {
   /* No /dev/urandom: xorshift seeded from the clock and the pid (the wall
    * clock, mg_time(): a seed, not a time stamp, and no manager here). */
   if (s_state == 0) {
-    s_state = (uint32_t) (uint64_t) (mg_time() * 1000.0) ^ (uint32_t) getpid() ^ 1u;
+    s_state =
+        (uint32_t) (uint64_t) (mg_time() * 1000.0) ^ (uint32_t) getpid() ^ 1u;
   }
   s_state ^= s_state << 13;
   s_state ^= s_state >> 17;

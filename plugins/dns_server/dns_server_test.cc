@@ -36,12 +36,15 @@ void Serve(struct mg_connection *c, int ev, void *ev_data) {
     if (n == "big.test" && q->rtype == MG_DNS_A_RECORD) {
       for (int k = 0; k < MG_MAX_DNS_ANSWERS; k++) {
         a[3] = static_cast<unsigned char>(k + 1);
-        EXPECT_EQ(0, mg_dns_reply_record(&reply, q, nullptr, MG_DNS_A_RECORD, 60, a, 4));
+        EXPECT_EQ(0, mg_dns_reply_record(&reply, q, nullptr, MG_DNS_A_RECORD,
+                                         60, a, 4));
       }
       a[3] = 99;
-      EXPECT_EQ(-1, mg_dns_reply_record(&reply, q, nullptr, MG_DNS_A_RECORD, 60, a, 4));
+      EXPECT_EQ(-1, mg_dns_reply_record(&reply, q, nullptr, MG_DNS_A_RECORD, 60,
+                                        a, 4));
     } else if (n == "alias.test" && q->rtype == MG_DNS_A_RECORD) {
-      mg_dns_reply_record(&reply, q, nullptr, MG_DNS_CNAME_RECORD, 60, "target.test", 11);
+      mg_dns_reply_record(&reply, q, nullptr, MG_DNS_CNAME_RECORD, 60,
+                          "target.test", 11);
       mg_dns_reply_record(&reply, q, "target.test", MG_DNS_A_RECORD, 60, a, 4);
     } else if (n == "v6.test" && q->rtype == MG_DNS_AAAA_RECORD) {
       unsigned char six[16] = {0};
@@ -60,7 +63,7 @@ void Serve(struct mg_connection *c, int ev, void *ev_data) {
 struct Got {
   int replies = 0;
   uint16_t flags = 0;
-  std::vector<std::string> answers;  // "type:data"
+  std::vector<std::string> answers;   // "type:data"
   std::string first_answer_name_raw;  // the owner as encoded in the packet
 };
 
@@ -98,7 +101,8 @@ class DnsServerTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override { mg_mgr_init(&mgr_, nullptr); }
   void TearDown() override {
-    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c; c = mg_next(&mgr_, c)) {
+    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c;
+         c = mg_next(&mgr_, c)) {
       c->handler = nullptr;
     }
     mg_mgr_free(&mgr_);
@@ -119,7 +123,8 @@ class DnsServerTest : public ::testing::TestWithParam<bool> {
     struct mg_connect_opts o;
     memset(&o, 0, sizeof(o));
     o.user_data = &g;
-    std::string addr = std::string(proto) + "://127.0.0.1:" + std::to_string(port);
+    std::string addr =
+        std::string(proto) + "://127.0.0.1:" + std::to_string(port);
     struct mg_connection *c = mg_connect_opt(&mgr_, addr.c_str(), Client, o);
     if (c == nullptr) return g;
     mg_set_protocol_dns(c);
@@ -143,11 +148,13 @@ TEST_P(DnsServerTest, AnswersOverUdpAndTcp) {
     ASSERT_EQ(1, g.replies);
     EXPECT_EQ(0x8180, g.flags);  // response, RD kept, RA
     EXPECT_EQ((std::vector<std::string>{"1:www.test:127.0.0.1"}), g.answers);
-    EXPECT_EQ(std::string("\xc0\x0c", 2), g.first_answer_name_raw);  // compressed
+    EXPECT_EQ(std::string("\xc0\x0c", 2),
+              g.first_answer_name_raw);  // compressed
     g = Ask(proto, port, "v6.test", MG_DNS_AAAA_RECORD);
     EXPECT_EQ((std::vector<std::string>{"28:v6.test:::1"}), g.answers);
     g = Ask(proto, port, "alias.test", MG_DNS_A_RECORD);
-    EXPECT_EQ((std::vector<std::string>{"5:alias.test:target.test", "1:target.test:127.0.0.1"}),
+    EXPECT_EQ((std::vector<std::string>{"5:alias.test:target.test",
+                                        "1:target.test:127.0.0.1"}),
               g.answers);
     g = Ask(proto, port, "www.test", MG_DNS_MX_RECORD);  // no data
     ASSERT_EQ(1, g.replies);
@@ -202,15 +209,17 @@ TEST(DnsReply, BuiltInMemory) {
   EXPECT_EQ(6u + q.len, io.len);  // header + the question, as asked
   struct in_addr ina;
   ina.s_addr = htonl(0x01020304);
-  ASSERT_EQ(0, mg_dns_reply_record(&r, &msg.questions[0], nullptr, MG_DNS_A_RECORD, 7, &ina, 4));
-  ASSERT_EQ(0, mg_dns_reply_record(&r, &msg.questions[0], "mail.a.example", MG_DNS_MX_RECORD,
-                                   7, "\0\1\0", 3));
+  ASSERT_EQ(0, mg_dns_reply_record(&r, &msg.questions[0], nullptr,
+                                   MG_DNS_A_RECORD, 7, &ina, 4));
+  ASSERT_EQ(0, mg_dns_reply_record(&r, &msg.questions[0], "mail.a.example",
+                                   MG_DNS_MX_RECORD, 7, "\0\1\0", 3));
   EXPECT_EQ(2, msg.num_answers);
   EXPECT_EQ(MG_DNS_ANSWER, msg.answers[0].kind);
   EXPECT_EQ(7, msg.answers[0].ttl);
   // Refused: wrong address size; nothing is appended.
   size_t before = io.len;
-  EXPECT_EQ(-1, mg_dns_reply_record(&r, &msg.questions[0], nullptr, MG_DNS_A_RECORD, 7, &ina, 3));
+  EXPECT_EQ(-1, mg_dns_reply_record(&r, &msg.questions[0], nullptr,
+                                    MG_DNS_A_RECORD, 7, &ina, 3));
   EXPECT_EQ(before, io.len);
   EXPECT_EQ(2, msg.num_answers);
   // The answer owner is a pointer to the question (offset 12 of the reply);
@@ -230,7 +239,8 @@ std::string RunTool(struct mg_mgr *mgr, const std::vector<std::string> &argv) {
   std::string out = std::string(tmp ? tmp : "/tmp") + "/tool_out.txt";
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&fa, 1, out.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
   std::vector<char *> args;
   for (auto &a : argv) args.push_back(const_cast<char *>(a.c_str()));
   args.push_back(nullptr);
@@ -239,7 +249,8 @@ std::string RunTool(struct mg_mgr *mgr, const std::vector<std::string> &argv) {
   posix_spawn_file_actions_destroy(&fa);
   if (rc != 0) return "cannot run " + argv[0];
   int status = 0;
-  bool done = PollUntil(mgr, [&] { return waitpid(pid, &status, WNOHANG) == pid; }, 20);
+  bool done = PollUntil(
+      mgr, [&] { return waitpid(pid, &status, WNOHANG) == pid; }, 20);
   if (!done) {
     kill(pid, SIGKILL);
     waitpid(pid, &status, 0);
@@ -258,15 +269,18 @@ TEST_P(DnsServerToolsTest, DigAndKdig) {
   ASSERT_GT(tcp, 0);
   for (bool use_tcp : {false, true}) {
     std::string port = std::to_string(use_tcp ? tcp : udp);
-    std::vector<std::string> dig = {"dig", "@127.0.0.1", "-p", port, "+tries=1", "+time=5"};
-    std::vector<std::string> kdig = {"kdig", "@127.0.0.1", "-p", port, "+retry=0", "+time=5"};
+    std::vector<std::string> dig = {"dig", "@127.0.0.1", "-p",
+                                    port,  "+tries=1",   "+time=5"};
+    std::vector<std::string> kdig = {"kdig", "@127.0.0.1", "-p",
+                                     port,   "+retry=0",   "+time=5"};
     if (use_tcp) {
       dig.push_back("+tcp");
       kdig.push_back("+tcp");
     }
     for (auto *tool : {&dig, &kdig}) {
       SCOPED_TRACE((*tool)[0] + (use_tcp ? " tcp" : " udp"));
-      std::vector<std::string> a = *tool, six = *tool, alias = *tool, big = *tool;
+      std::vector<std::string> a = *tool, six = *tool, alias = *tool,
+                               big = *tool;
       a.insert(a.end(), {"www.test", "A"});
       std::string out = RunTool(&mgr_, a);
       EXPECT_NE(std::string::npos, out.find("NOERROR")) << out;

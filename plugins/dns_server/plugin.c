@@ -1,8 +1,7 @@
 /* The dns_server plugin: its descriptor. */
 #include "plugins/dns_server/internal.h"
 
-static const struct mg_plugin *const dns_server_deps[] = {&mg_plugin_dns,
-                                                          NULL};
+static const struct mg_plugin *const dns_server_deps[] = {&mg_plugin_dns, NULL};
 
 /* Nothing per manager or per connection: the descriptor reserves the event
  * range and makes the dependency on dns explicit. */

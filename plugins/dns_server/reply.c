@@ -79,8 +79,7 @@ void mg_dns_send_reply(struct mg_connection *nc, struct mg_dns_reply *r) {
   struct mg_dns_message *msg;
   unsigned char *h;
   if (nc == NULL || r == NULL || r->io == NULL || r->msg == NULL ||
-      r->start > r->io->len ||
-      r->io->len - r->start < MG__DNS_HEADER_SIZE) {
+      r->start > r->io->len || r->io->len - r->start < MG__DNS_HEADER_SIZE) {
     return;
   }
   msg = r->msg;

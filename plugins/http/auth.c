@@ -160,8 +160,7 @@ int mg_check_digest_auth(struct mg_str method, struct mg_str uri,
                          struct mg_str nc, struct mg_str nonce,
                          struct mg_str auth_domain, FILE *fp) {
   char line[512];
-  if (fp == NULL || username.len == 0 || response.len != 32 ||
-      nonce.len == 0) {
+  if (fp == NULL || username.len == 0 || response.len != 32 || nonce.len == 0) {
     return 0;
   }
   while (fgets(line, sizeof(line), fp) != NULL) {
@@ -170,8 +169,7 @@ int mg_check_digest_auth(struct mg_str method, struct mg_str uri,
     if (mg_strcmp(u, username) != 0 || mg_strcmp(r, auth_domain) != 0) {
       continue;
     }
-    return response_matches(ha1, method, uri, cnonce, response, qop, nc,
-                            nonce);
+    return response_matches(ha1, method, uri, cnonce, response, qop, nc, nonce);
   }
   return 0;
 }
@@ -345,7 +343,8 @@ int mg__http_is_authorized_at(struct http_message *hm, struct mg_str path,
   }
   fp = mg_fopen(file, "r");
   if (fp == NULL) {
-    return (flags & (MG_AUTH_FLAG_PER_DIRECTORY | MG_AUTH_FLAG_ALLOW_MISSING_FILE))
+    return (flags &
+            (MG_AUTH_FLAG_PER_DIRECTORY | MG_AUTH_FLAG_ALLOW_MISSING_FILE))
                ? 1
                : 0;
   }

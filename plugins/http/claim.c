@@ -12,8 +12,8 @@
 
 /* Serve options shared by a listener and the connections it accepted. */
 struct mg__http_shared_opts {
-  int refs;                     /* holders */
-  struct mg_serve_http_opts o;  /* the options; strings follow the struct */
+  int refs;                    /* holders */
+  struct mg_serve_http_opts o; /* the options; strings follow the struct */
 };
 
 /* The string fields of struct mg_serve_http_opts. */
@@ -184,8 +184,8 @@ static int run_claims(struct mg_connection *nc, struct mg__http_conn *hc,
 }
 
 int mg__http_try_claim(struct mg_connection *nc, struct mg__http_conn *hc,
-                       struct http_message *hm,
-                       const struct mg__http_frame *f, size_t n) {
+                       struct http_message *hm, const struct mg__http_frame *f,
+                       size_t n) {
   char path[4096];
   cs_stat_t st;
   int exists = 0;
@@ -202,4 +202,3 @@ int mg__http_try_claim(struct mg_connection *nc, struct mg__http_conn *hc,
                      f->expect_continue && hc->hold->ext != &s_drop);
   return 1;
 }
-

@@ -46,8 +46,7 @@ int mg__http_on_reply(struct mg_connection *nc, struct mg__http_conn *hc,
   return 1;
 }
 
-void mg__http_client_close(struct mg_connection *nc,
-                           struct mg__http_conn *hc) {
+void mg__http_client_close(struct mg_connection *nc, struct mg__http_conn *hc) {
   struct http_message hm;
   struct mg__http_frame f;
   int n;
@@ -179,12 +178,10 @@ struct mg_connection *mg_connect_http_opt(
   return nc;
 }
 
-struct mg_connection *mg_connect_http(struct mg_mgr *mgr,
-                                      MG_CB(mg_event_handler_t event_handler,
-                                            void *user_data),
-                                      const char *url,
-                                      const char *extra_headers,
-                                      const char *post_data) {
+struct mg_connection *mg_connect_http(
+    struct mg_mgr *mgr,
+    MG_CB(mg_event_handler_t event_handler, void *user_data), const char *url,
+    const char *extra_headers, const char *post_data) {
   struct mg_connect_opts opts;
   memset(&opts, 0, sizeof(opts));
   return mg_connect_http_opt(mgr, MG_CB(event_handler, user_data), opts, url,

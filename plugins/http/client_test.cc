@@ -11,14 +11,14 @@ namespace {
 
 // What a client handler saw.
 struct Got {
-  std::vector<int> codes;      // MG_EV_HTTP_REPLY codes
+  std::vector<int> codes;           // MG_EV_HTTP_REPLY codes
   std::vector<std::string> bodies;  // their bodies
-  std::string location;        // Location of the last reply
-  int chunks = 0;              // MG_EV_HTTP_CHUNK events
-  std::string chunk_data;      // bodies seen in CHUNK events (deleted)
-  bool delete_chunks = false;  // set MG_F_DELETE_CHUNK
-  int closed = 0;              // MG_EV_CLOSE
-  int connect_status = -1;     // MG_EV_CONNECT
+  std::string location;             // Location of the last reply
+  int chunks = 0;                   // MG_EV_HTTP_CHUNK events
+  std::string chunk_data;           // bodies seen in CHUNK events (deleted)
+  bool delete_chunks = false;       // set MG_F_DELETE_CHUNK
+  int closed = 0;                   // MG_EV_CLOSE
+  int connect_status = -1;          // MG_EV_CONNECT
 };
 
 void ClientCb(struct mg_connection *c, int ev, void *ev_data) {
@@ -56,7 +56,8 @@ class ClientTest : public httptest::HttpTest {
     };
   }
 
-  struct mg_connection *Get(const char *url, Got *g, const char *extra = nullptr,
+  struct mg_connection *Get(const char *url, Got *g,
+                            const char *extra = nullptr,
                             const char *post = nullptr) {
     struct mg_connect_opts o;
     memset(&o, 0, sizeof(o));
@@ -81,7 +82,8 @@ TEST_F(ClientTest, GetWithLength) {
   EXPECT_EQ(g.bodies[0], "hello");
   EXPECT_EQ(g.connect_status, 0);
   struct http_message hm;
-  ASSERT_GT(mg_parse_http(last_.data(), static_cast<int>(last_.size()), &hm, 1), 0);
+  ASSERT_GT(mg_parse_http(last_.data(), static_cast<int>(last_.size()), &hm, 1),
+            0);
   EXPECT_EQ(std::string(hm.method.p, hm.method.len), "GET");
   EXPECT_EQ(std::string(hm.uri.p, hm.uri.len), "/a/b");
   EXPECT_EQ(std::string(hm.query_string.p, hm.query_string.len), "x=1");
@@ -96,16 +98,18 @@ TEST_F(ClientTest, PostSendsLengthAndBody) {
     mg_send(c, hm->body.p, static_cast<int>(hm->body.len));
   };
   Got g;
-  Get("mem://u:p@srv/form", &g, "Content-Type: application/x-www-form-urlencoded\r\n",
-      "a=1&b=2");
+  Get("mem://u:p@srv/form", &g,
+      "Content-Type: application/x-www-form-urlencoded\r\n", "a=1&b=2");
   ASSERT_TRUE(Until([&] { return g.codes.size() == 1; }));
   EXPECT_EQ(g.codes[0], 201);
   EXPECT_EQ(g.bodies[0], "a=1&b=2");
   struct http_message hm;
-  ASSERT_GT(mg_parse_http(last_.data(), static_cast<int>(last_.size()), &hm, 1), 0);
+  ASSERT_GT(mg_parse_http(last_.data(), static_cast<int>(last_.size()), &hm, 1),
+            0);
   EXPECT_EQ(std::string(hm.method.p, hm.method.len), "POST");
   char user[8], pass[8];
-  EXPECT_EQ(mg_get_http_basic_auth(&hm, user, sizeof(user), pass, sizeof(pass)), 0);
+  EXPECT_EQ(mg_get_http_basic_auth(&hm, user, sizeof(user), pass, sizeof(pass)),
+            0);
   EXPECT_STREQ(user, "u");
   EXPECT_STREQ(pass, "p");
 }
@@ -135,7 +139,9 @@ TEST_F(ClientTest, ReplyUntilCloseInterimAndRedirect) {
     if (mg_vcmp(&hm->uri, "/old") == 0) {
       mg_http_send_redirect(c, 302, mg_mk_str("/new"), mg_mk_str("X-A: 1"));
     } else {
-      mg_printf(c, "%s", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.0 200 OK\r\n\r\nto the end");
+      mg_printf(
+          c, "%s",
+          "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.0 200 OK\r\n\r\nto the end");
       c->flags |= MG_F_SEND_AND_CLOSE;
     }
   };
@@ -163,16 +169,21 @@ TEST_F(ClientTest, MalformedReplyCloses) {
 }
 
 TEST_F(ClientTest, BadUrlsAndHttpsFailCleanly) {
-  for (const char *url : {"https://example.com/", "ftp://x/", "http://", "http://h:99999/"}) {
+  for (const char *url :
+       {"https://example.com/", "ftp://x/", "http://", "http://h:99999/"}) {
     Got g;
     struct mg_connect_opts o;
     memset(&o, 0, sizeof(o));
     const char *err = nullptr;
     o.error_string = &err;
-    EXPECT_EQ(mg_connect_http_opt(&mgr_, ClientCb, o, url, nullptr, nullptr), nullptr) << url;
+    EXPECT_EQ(mg_connect_http_opt(&mgr_, ClientCb, o, url, nullptr, nullptr),
+              nullptr)
+        << url;
     EXPECT_NE(err, nullptr) << url;
   }
-  EXPECT_EQ(mg_connect_http(&mgr_, ClientCb, "https://github.com", nullptr, nullptr), nullptr);
+  EXPECT_EQ(
+      mg_connect_http(&mgr_, ClientCb, "https://github.com", nullptr, nullptr),
+      nullptr);
 }
 
 TEST_F(ClientTest, RefusedConnectionReportsConnectError) {

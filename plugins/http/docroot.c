@@ -17,9 +17,9 @@
 
 /* What one request maps to. */
 struct target {
-  char root[MAX_PATH_LEN];  /* document root (or a rewrite's target) */
-  struct mg_str rel;        /* part of the URI below root */
-  char path[MAX_PATH_LEN];  /* file system path */
+  char root[MAX_PATH_LEN]; /* document root (or a rewrite's target) */
+  struct mg_str rel;       /* part of the URI below root */
+  char path[MAX_PATH_LEN]; /* file system path */
 };
 
 /* Decodes and normalizes uri into out ("/a/b"). Returns 0 or a status. */
@@ -107,18 +107,23 @@ static int rewrite(struct mg_connection *nc, struct http_message *hm,
   while (list.len > 0) {
     list = mg_next_comma_list_entry_n(list, &k, &v);
     if (k.len > 1 && k.p[0] == '@') {
-      struct mg_str want = mg_mk_str_n(k.p + 1, k.len - 1), host = host_name(hm);
+      struct mg_str want = mg_mk_str_n(k.p + 1, k.len - 1),
+                    host = host_name(hm);
       if (mg_strcasecmp(want, host) == 0) set_root(t, v);
     } else if (k.len > 1 && k.p[0] == '%') {
       if (atoi(k.p + 1) == local_port(nc)) {
         if (quiet) return 1;
-        mg_printf(nc, "HTTP/1.1 301 Moved Permanently\r\nLocation: %.*s%.*s%s%.*s\r\n"
-                  "Content-Length: 0\r\n\r\n", (int) v.len, v.p, (int) hm->uri.len,
-                  hm->uri.p, hm->query_string.len > 0 ? "?" : "",
-                  (int) hm->query_string.len, hm->query_string.p);
+        mg_printf(
+            nc,
+            "HTTP/1.1 301 Moved Permanently\r\nLocation: %.*s%.*s%s%.*s\r\n"
+            "Content-Length: 0\r\n\r\n",
+            (int) v.len, v.p, (int) hm->uri.len, hm->uri.p,
+            hm->query_string.len > 0 ? "?" : "", (int) hm->query_string.len,
+            hm->query_string.p);
         return 1;
       }
-    } else if (k.len > 0 && mg_str_starts_with(hm->uri, k) && k.len > best_k.len) {
+    } else if (k.len > 0 && mg_str_starts_with(hm->uri, k) &&
+               k.len > best_k.len) {
       best_k = k;
       best_v = v;
     }
@@ -164,10 +169,11 @@ static int authorized(struct mg_connection *nc, struct http_message *hm,
     return 0;
   }
   return o->per_directory_auth_file == NULL ||
-         mg__http_is_authorized_at(
-             hm, mg_mk_str(t->path), realm, o->per_directory_auth_file,
-             MG_AUTH_FLAG_PER_DIRECTORY | (is_dir ? MG_AUTH_FLAG_IS_DIRECTORY : 0),
-             now);
+         mg__http_is_authorized_at(hm, mg_mk_str(t->path), realm,
+                                   o->per_directory_auth_file,
+                                   MG_AUTH_FLAG_PER_DIRECTORY |
+                                       (is_dir ? MG_AUTH_FLAG_IS_DIRECTORY : 0),
+                                   now);
 }
 
 /* Runs the extensions' access and serve hooks. Returns 1 if handled. */
@@ -182,7 +188,8 @@ static int run_hooks(struct mg_connection *nc, struct http_message *hm,
     }
   }
   for (i = 0; m != NULL && i < m->num_exts; i++) {
-    if (m->exts[i]->serve != NULL && m->exts[i]->serve(nc, hm, t->path, st, o)) {
+    if (m->exts[i]->serve != NULL &&
+        m->exts[i]->serve(nc, hm, t->path, st, o)) {
       return 1;
     }
   }
@@ -229,8 +236,12 @@ static void append_str(struct mbuf *m, const char *s) {
 /* Appends text to m with HTML escaping. */
 static void append_escaped(struct mbuf *m, const char *s) {
   for (; *s != '\0'; s++) {
-    const char *e = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;"
-                  : *s == '"' ? "&quot;" : *s == '\'' ? "&#39;" : NULL;
+    const char *e = *s == '<'    ? "&lt;"
+                    : *s == '>'  ? "&gt;"
+                    : *s == '&'  ? "&amp;"
+                    : *s == '"'  ? "&quot;"
+                    : *s == '\'' ? "&#39;"
+                                 : NULL;
     if (e != NULL) {
       mbuf_append(m, e, strlen(e));
     } else {
@@ -285,7 +296,8 @@ static char **read_names(const char *dir, const struct mg_serve_http_opts *o,
       continue;
     }
     if (*n == cap) {
-      char **nn = (char **) MG_REALLOC(names, (cap = cap * 2 + 16) * sizeof(*names));
+      char **nn =
+          (char **) MG_REALLOC(names, (cap = cap * 2 + 16) * sizeof(*names));
       if (nn == NULL) break;
       names = nn;
     }
@@ -321,7 +333,8 @@ static void render_listing(struct mbuf *m, struct http_message *hm,
 
 /* Sends an HTML listing of directory t->path. */
 static void list_dir(struct mg_connection *nc, struct http_message *hm,
-                     const struct target *t, const struct mg_serve_http_opts *o) {
+                     const struct target *t,
+                     const struct mg_serve_http_opts *o) {
   size_t n = 0;
   char **names;
   struct mbuf m;
@@ -334,8 +347,10 @@ static void list_dir(struct mg_connection *nc, struct http_message *hm,
   names = read_names(t->path, o, &n);
   mbuf_init(&m, 1024);
   render_listing(&m, hm, t, names, n);
-  mg_printf(nc, "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
-            "Content-Length: %lu\r\n", (unsigned long) m.len);
+  mg_printf(nc,
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+            "Content-Length: %lu\r\n",
+            (unsigned long) m.len);
   if (o->extra_headers != NULL) mg_printf(nc, "%s\r\n", o->extra_headers);
   mg_send(nc, "\r\n", 2);
   if (mg_vcmp(&hm->method, "HEAD") != 0) mg_send(nc, m.buf, (int) m.len);
@@ -450,8 +465,8 @@ int mg_http_ext_map_uri(const struct mg_serve_http_opts *opts,
   int code;
   if (t == NULL) return 500;
   t->path[0] = '\0';
-  set_root(t, mg_mk_str(opts->document_root != NULL ? opts->document_root
-                                                    : "."));
+  set_root(t,
+           mg_mk_str(opts->document_root != NULL ? opts->document_root : "."));
   t->rel = uri;
   code = map_path(t, opts);
   if (code == 0 && strlen(t->path) >= out_len) code = 414;

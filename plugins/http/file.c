@@ -146,9 +146,8 @@ static const char *connection_header(struct mg_connection *nc,
   if (hc == NULL) return "";
   if (!hc->keep_alive) return "Connection: close\r\n";
   return mg_vcmp(&hm->proto, "HTTP/1.0") == 0 ? "Connection: keep-alive\r\n"
-                                               : "";
+                                              : "";
 }
-
 
 /* Sends the head of a file response (one formatted write). */
 static void file_head(struct mg_connection *nc, struct http_message *hm,
@@ -162,14 +161,14 @@ static void file_head(struct mg_connection *nc, struct http_message *hm,
     snprintf(range, sizeof(range), "Content-Range: bytes %lld-%lld/%lld\r\n",
              (long long) from, (long long) (from + len - 1), (long long) size);
   }
-  n = snprintf(head, sizeof(head),
-               "HTTP/1.1 %d %s\r\nContent-Type: %.*s\r\nContent-Length: %lld\r\n"
-               "Accept-Ranges: bytes\r\nETag: %s\r\nLast-Modified: %s\r\n%s%s"
-               "%.*s%s\r\n",
-               code, mg__http_reason(code), (int) mime.len, mime.p,
-               (long long) len, etag, date, range, connection_header(nc, hm),
-               (int) extra.len, extra.p != NULL ? extra.p : "",
-               extra.len > 0 ? "\r\n" : "");
+  n = snprintf(
+      head, sizeof(head),
+      "HTTP/1.1 %d %s\r\nContent-Type: %.*s\r\nContent-Length: %lld\r\n"
+      "Accept-Ranges: bytes\r\nETag: %s\r\nLast-Modified: %s\r\n%s%s"
+      "%.*s%s\r\n",
+      code, mg__http_reason(code), (int) mime.len, mime.p, (long long) len,
+      etag, date, range, connection_header(nc, hm), (int) extra.len,
+      extra.p != NULL ? extra.p : "", extra.len > 0 ? "\r\n" : "");
   if (n > 0 && n < (int) sizeof(head)) {
     mg_send(nc, head, n);
   } else {
@@ -187,8 +186,8 @@ static void file_head(struct mg_connection *nc, struct http_message *hm,
 static void bodiless(struct mg_connection *nc, struct http_message *hm,
                      int code, const char *etag, int64_t size,
                      struct mg_str extra) {
-  mg_printf(nc, "HTTP/1.1 %d %s\r\nETag: %s\r\n%s", code,
-            mg__http_reason(code), etag, connection_header(nc, hm));
+  mg_printf(nc, "HTTP/1.1 %d %s\r\nETag: %s\r\n%s", code, mg__http_reason(code),
+            etag, connection_header(nc, hm));
   if (code == 416) {
     mg_printf(nc, "Content-Range: bytes */%lld\r\nContent-Length: 0\r\n",
               (long long) size);

@@ -46,8 +46,8 @@ void mg__http_pump_file(struct mg_connection *nc, struct mg__http_conn *hc) {
       break;
     }
   }
-  if (hc->file_fd >= 0 && (hc->file_left <= 0 ||
-                           (nc->flags & MG_F_CLOSE_IMMEDIATELY))) {
+  if (hc->file_fd >= 0 &&
+      (hc->file_left <= 0 || (nc->flags & MG_F_CLOSE_IMMEDIATELY))) {
     close(hc->file_fd);
     hc->file_fd = -1;
     hc->hooks->response_done(nc);

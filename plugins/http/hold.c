@@ -208,7 +208,8 @@ static int step_chunked(struct mg_connection *nc, struct mg__http_conn *hc,
     return step_chunk_frame(nc, hc, h);
   }
   if (h->chunk_state == CH_TRAILER) return step_trailer(nc, hc, h);
-  if ((uint64_t) avail > (uint64_t) h->chunk_left) avail = (size_t) h->chunk_left;
+  if ((uint64_t) avail > (uint64_t) h->chunk_left)
+    avail = (size_t) h->chunk_left;
   if (avail == 0) return (hc->need_more = 1, 0);
   used = give(nc, h, m->buf, avail, 0);
   if (hc->layer->dead || hc->hold != h) return 0;
@@ -254,8 +255,7 @@ int mg__http_stream_continue(struct mg_connection *nc,
 /* Non-zero if the response may grow now. */
 static int has_room(struct mg_connection *nc, struct mg__http_conn *hc) {
   return nc->send_mbuf.len < MG_HTTP_PRODUCE_LOW && hc->file_fd < 0 &&
-         mg__send_fd_pending(nc) == 0 &&
-         !(nc->flags & MG_F_CLOSE_IMMEDIATELY);
+         mg__send_fd_pending(nc) == 0 && !(nc->flags & MG_F_CLOSE_IMMEDIATELY);
 }
 
 /* Puts the internal redirect's head in front of the buffered input. */

@@ -26,11 +26,13 @@ extern "C" {
 #endif
 
 #ifndef MG_MAX_HTTP_SEND_MBUF
-#define MG_MAX_HTTP_SEND_MBUF (256 * 1024) /* file streaming refills to this */
+/* file streaming refills to this */
+#define MG_MAX_HTTP_SEND_MBUF (256 * 1024)
 #endif
 
 #ifndef MG_ENABLE_HTTP_STREAMING_MULTIPART
-#define MG_ENABLE_HTTP_STREAMING_MULTIPART 1 /* default of the runtime option */
+/* default of the runtime option */
+#define MG_ENABLE_HTTP_STREAMING_MULTIPART 1
 #endif
 
 #ifndef MG_DISABLE_HTTP_KEEP_ALIVE
@@ -56,14 +58,15 @@ extern "C" {
 /* HTTP events (the http plugin owns 100-149). */
 #define MG_EV_HTTP_FIRST 100 /* the http plugin's event range */
 #define MG_EV_HTTP_LAST 149
-#define MG_EV_HTTP_REQUEST 100 /* struct http_message * */
-#define MG_EV_HTTP_REPLY 101   /* struct http_message * */
-#define MG_EV_HTTP_CHUNK 102   /* struct http_message * */
-#define MG_EV_HTTP_MULTIPART_REQUEST 121     /* struct http_message * */
-#define MG_EV_HTTP_PART_BEGIN 122            /* struct mg_http_multipart_part */
-#define MG_EV_HTTP_PART_DATA 123             /* struct mg_http_multipart_part */
-#define MG_EV_HTTP_PART_END 124              /* struct mg_http_multipart_part */
-#define MG_EV_HTTP_MULTIPART_REQUEST_END 125 /* struct mg_http_multipart_part */
+#define MG_EV_HTTP_REQUEST 100           /* struct http_message * */
+#define MG_EV_HTTP_REPLY 101             /* struct http_message * */
+#define MG_EV_HTTP_CHUNK 102             /* struct http_message * */
+#define MG_EV_HTTP_MULTIPART_REQUEST 121 /* struct http_message * */
+#define MG_EV_HTTP_PART_BEGIN 122        /* struct mg_http_multipart_part */
+#define MG_EV_HTTP_PART_DATA 123         /* struct mg_http_multipart_part */
+#define MG_EV_HTTP_PART_END 124          /* struct mg_http_multipart_part */
+/* struct mg_http_multipart_part */
+#define MG_EV_HTTP_MULTIPART_REQUEST_END 125
 
 /* Connection flag (plugin bit 16): the handler of MG_EV_HTTP_CHUNK has
  * consumed the body so far; drop it. */
@@ -123,8 +126,8 @@ struct mg_serve_http_opts {
    * or to http:// (reverse proxy); `@host=dir` virtual hosts; `%port=url`
    * redirects (the URI is appended). */
   const char *url_rewrites;
-  const char *dav_document_root; /* WebDAV document root (webdav plugin) */
-  const char *dav_auth_file;     /* WebDAV password file, "-": no auth */
+  const char *dav_document_root;   /* WebDAV document root (webdav plugin) */
+  const char *dav_auth_file;       /* WebDAV password file, "-": no auth */
   const char *hidden_file_pattern; /* Glob of files never served or listed */
   const char *cgi_file_pattern;    /* CGI files, e.g. "**.cgi$" (cgi plugin) */
   const char *cgi_interpreter;     /* Interpreter for every CGI script */
@@ -244,10 +247,9 @@ int mg_http_check_digest_auth(struct http_message *hm, const char *auth_domain,
                               FILE *fp);
 
 /* Flags of mg_http_is_authorized(). */
-#define MG_AUTH_FLAG_IS_DIRECTORY (1 << 0)    /* path names a directory */
-#define MG_AUTH_FLAG_PER_DIRECTORY (1 << 1)   /* passwords_file is a file
-                                                 name in path's directory;
-                                                 none there: allowed */
+#define MG_AUTH_FLAG_IS_DIRECTORY (1 << 0) /* path names a directory */
+/* passwords_file is a file name in path's directory; none there: allowed */
+#define MG_AUTH_FLAG_PER_DIRECTORY (1 << 1)
 #define MG_AUTH_FLAG_ALLOW_MISSING_FILE (1 << 2) /* no file: allowed */
 
 /* 1 if hm is authorized by the htdigest passwords_file for realm domain
@@ -339,12 +341,10 @@ void mg_file_upload_handler(struct mg_connection *nc, int ev, void *ev_data,
 /* Connects to url (http://host[:port]/path; https:// once TLS exists) and
  * sends a GET, or a POST of post_data when it is not NULL. extra_headers
  * end with CRLF. Returns NULL on a bad URL. */
-struct mg_connection *mg_connect_http(struct mg_mgr *mgr,
-                                      MG_CB(mg_event_handler_t event_handler,
-                                            void *user_data),
-                                      const char *url,
-                                      const char *extra_headers,
-                                      const char *post_data);
+struct mg_connection *mg_connect_http(
+    struct mg_mgr *mgr,
+    MG_CB(mg_event_handler_t event_handler, void *user_data), const char *url,
+    const char *extra_headers, const char *post_data);
 
 /* mg_connect_http() with connection options (reason of a NULL result in
  * opts.error_string). */

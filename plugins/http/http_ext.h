@@ -23,9 +23,9 @@
  *            NULL when path does not exist.
  *   claim    (version 2) server, as soon as a request head arrived (its
  *            body not yet read), when the program declared the listener's
- *            serve options with mg_http_set_serve_opts(). path and st are what mg_serve_http() would map the request to;
- *            requests it would answer itself (IP ACL, redirect, proxy,
- *            unauthorized, a registered endpoint) are never offered.
+ *            serve options with mg_http_set_serve_opts(). path and st are what
+ * mg_serve_http() would map the request to; requests it would answer itself (IP
+ * ACL, redirect, proxy, unauthorized, a registered endpoint) are never offered.
  *            Return non-zero to take the request: the hook calls
  *            mg_http_ext_hold(), the body then streams to `body` piece by
  *            piece, free of max_body_size and never whole in memory, and

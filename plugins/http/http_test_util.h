@@ -24,8 +24,8 @@ inline std::string TmpDir() {
 
 // What a listener's connections do (the listener's user_data).
 struct Server {
-  Fn fn;                       // called for every event but MG_EV_POLL
-  int requests = 0;            // MG_EV_HTTP_REQUEST count
+  Fn fn;                          // called for every event but MG_EV_POLL
+  int requests = 0;               // MG_EV_HTTP_REQUEST count
   std::vector<std::string> uris;  // URIs of the requests
 };
 
@@ -62,12 +62,13 @@ inline void RawCb(struct mg_connection *c, int ev, void *ev_data) {
 
 // One parsed reply.
 struct Reply {
-  int code = 0;          // status code
-  std::string head;      // status line and headers
-  std::string body;      // body (Content-Length framed, or the rest)
+  int code = 0;      // status code
+  std::string head;  // status line and headers
+  std::string body;  // body (Content-Length framed, or the rest)
   std::string Header(const char *name) const {
     struct http_message hm;
-    if (mg_parse_http(head.data(), static_cast<int>(head.size()), &hm, 0) <= 0) return "";
+    if (mg_parse_http(head.data(), static_cast<int>(head.size()), &hm, 0) <= 0)
+      return "";
     struct mg_str *v = mg_get_http_header(&hm, name);
     return v == nullptr ? "<none>" : std::string(v->p, v->len);
   }
@@ -79,7 +80,8 @@ inline std::vector<Reply> Replies(const std::string &data) {
   size_t pos = 0;
   for (int i = 0; i < 1000 && pos < data.size(); i++) {
     struct http_message hm;
-    int n = mg_parse_http(data.data() + pos, static_cast<int>(data.size() - pos), &hm, 0);
+    int n = mg_parse_http(data.data() + pos,
+                          static_cast<int>(data.size() - pos), &hm, 0);
     if (n <= 0) break;
     Reply r;
     r.code = hm.resp_code;
@@ -103,7 +105,8 @@ class HttpTest : public ::testing::Test {
  protected:
   void SetUp() override { mg_mgr_init(&mgr_, nullptr); }
   void TearDown() override {
-    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c; c = mg_next(&mgr_, c)) {
+    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c;
+         c = mg_next(&mgr_, c)) {
       c->handler = nullptr;
       c->user_data = nullptr;
     }
@@ -150,7 +153,8 @@ class HttpTest : public ::testing::Test {
     Raw *r = out != nullptr ? out : &local;
     struct mg_connection *c = Send(addr, r, bytes);
     Until([&] { return r->closed > 0 || Replies(r->data).size() >= n; });
-    if (out == nullptr && c != nullptr && r->closed == 0) c->user_data = nullptr;
+    if (out == nullptr && c != nullptr && r->closed == 0)
+      c->user_data = nullptr;
     return Replies(r->data);
   }
 

@@ -23,18 +23,18 @@ extern "C" {
 
 /* How a message's body is delimited (RFC 9112 section 6). */
 struct mg__http_frame {
-  int chunked;            /* Transfer-Encoding: chunked */
-  int has_length;         /* Content-Length given (or implied 0) */
-  int64_t length;         /* Content-Length */
-  int until_close;        /* reply body ends when the connection does */
-  int keep_alive;         /* connection persists after this message */
-  int expect_continue;    /* Expect: 100-continue */
+  int chunked;         /* Transfer-Encoding: chunked */
+  int has_length;      /* Content-Length given (or implied 0) */
+  int64_t length;      /* Content-Length */
+  int until_close;     /* reply body ends when the connection does */
+  int keep_alive;      /* connection persists after this message */
+  int expect_continue; /* Expect: 100-continue */
 };
 
 /* mg_parse_http() that also reports framing. Returns the head length, 0
  * if incomplete, -1 if malformed. */
-int mg__http_parse(const char *s, size_t n, struct http_message *hm,
-                   int is_req, struct mg__http_frame *f);
+int mg__http_parse(const char *s, size_t n, struct http_message *hm, int is_req,
+                   struct mg__http_frame *f);
 
 /* Parses one chunk of chunked coding at s[0..n). Returns the bytes it
  * takes (size line, data, CRLF; for the last chunk also the trailers), 0 if
@@ -52,9 +52,9 @@ int mg__http_has_token(struct mg_str v, const char *t);
 
 /* MD5 (RFC 1321). */
 struct mg__md5 {
-  uint32_t state[4];      /* A, B, C, D */
-  uint64_t bytes;         /* message length so far */
-  unsigned char buf[64];  /* pending block */
+  uint32_t state[4];     /* A, B, C, D */
+  uint64_t bytes;        /* message length so far */
+  unsigned char buf[64]; /* pending block */
 };
 void mg__md5_init(struct mg__md5 *c);
 void mg__md5_update(struct mg__md5 *c, const void *data, size_t len);
@@ -106,8 +106,8 @@ int mg__mp_done(const struct mg__mp *p);
 int mg__mp_in_part(const struct mg__mp *p);
 
 /* Extracts name= and filename= of a Content-Disposition value. */
-void mg__mp_disposition(struct mg_str v, char *var, size_t var_len,
-                        char *file, size_t file_len);
+void mg__mp_disposition(struct mg_str v, char *var, size_t var_len, char *file,
+                        size_t file_len);
 
 /* ===== Layer 1: state (state.c) ===== */
 
@@ -123,7 +123,8 @@ struct mg__http_endpoint {
 };
 
 #ifndef MG_HTTP_FILE_CACHE_SLOTS
-#define MG_HTTP_FILE_CACHE_SLOTS 32 /* small files cached per manager; 0: off */
+/* small files cached per manager; 0: off */
+#define MG_HTTP_FILE_CACHE_SLOTS 32
 #endif
 #ifndef MG_HTTP_FILE_CACHE_MAX
 #define MG_HTTP_FILE_CACHE_MAX 16384 /* largest file cached, bytes */
@@ -131,42 +132,42 @@ struct mg__http_endpoint {
 
 /* One cached small file (cache.c). */
 struct mg__http_cached {
-  char *path;       /* file system path, heap; NULL: slot free */
-  char *data;       /* its contents, heap */
-  dev_t dev;        /* identity and version of the file read */
-  ino_t ino;        /* ... */
-  int64_t size;     /* ... */
-  int64_t mtime_s;  /* ... */
-  long mtime_ns;    /* ... */
-  unsigned hits;    /* use count, halved on eviction rounds */
+  char *path;      /* file system path, heap; NULL: slot free */
+  char *data;      /* its contents, heap */
+  dev_t dev;       /* identity and version of the file read */
+  ino_t ino;       /* ... */
+  int64_t size;    /* ... */
+  int64_t mtime_s; /* ... */
+  long mtime_ns;   /* ... */
+  unsigned hits;   /* use count, halved on eviction rounds */
 };
 
 /* Per-manager state of the plugin. */
 struct mg__http_mgr {
-  struct mg_http_opts opts;                       /* limits, timeouts */
+  struct mg_http_opts opts;                         /* limits, timeouts */
   const struct mg_http_ext *exts[MG_HTTP_MAX_EXTS]; /* extensions */
-  int num_exts;                                   /* used entries */
+  int num_exts;                                     /* used entries */
   struct mg__http_cached cache[MG_HTTP_FILE_CACHE_SLOTS + 1]; /* files */
 };
 
 /* A request held by an extension (hold.c, mg_http_ext_hold()). */
 struct mg__http_hold {
   const struct mg_http_ext *ext; /* the holder */
-  void *req;                /* its per-request state */
-  int claimed;              /* the body streams to ext->body */
-  int body_ended;           /* no body bytes are still to come */
-  int last_given;           /* ext->body got its last call */
-  int paused;               /* ext left body bytes unread: wait for resume */
-  int done;                 /* the response is complete */
-  int64_t body_left;        /* Content-Length bytes to come (chunked: -1) */
-  int chunk_state;          /* chunked decoder: size, data, CRLF, trailer */
-  int64_t chunk_left;       /* data bytes left in the current chunk */
-  size_t trailer_bytes;     /* trailer bytes seen */
-  size_t saved_limit;       /* recv_mbuf_limit before the body streamed */
-  char *head;               /* copy of the request head (for redirects) */
-  size_t head_len;          /* its length */
-  char *redirect;           /* head of the request to handle next, or NULL */
-  size_t redirect_len;      /* its length */
+  void *req;                     /* its per-request state */
+  int claimed;                   /* the body streams to ext->body */
+  int body_ended;                /* no body bytes are still to come */
+  int last_given;                /* ext->body got its last call */
+  int paused;           /* ext left body bytes unread: wait for resume */
+  int done;             /* the response is complete */
+  int64_t body_left;    /* Content-Length bytes to come (chunked: -1) */
+  int chunk_state;      /* chunked decoder: size, data, CRLF, trailer */
+  int64_t chunk_left;   /* data bytes left in the current chunk */
+  size_t trailer_bytes; /* trailer bytes seen */
+  size_t saved_limit;   /* recv_mbuf_limit before the body streamed */
+  char *head;           /* copy of the request head (for redirects) */
+  size_t head_len;      /* its length */
+  char *redirect;       /* head of the request to handle next, or NULL */
+  size_t redirect_len;  /* its length */
 };
 
 /* Serve options declared with mg_http_set_serve_opts() (claim.c). */
@@ -180,11 +181,10 @@ struct mg__http_conn;
 struct mg__http_hooks {
   /* receive path (recv.c) -> server requests (request.c) */
   int (*request_head)(struct mg_connection *nc, struct mg__http_conn *hc,
-                      struct http_message *hm,
-                      const struct mg__http_frame *f, size_t n);
+                      struct http_message *hm, const struct mg__http_frame *f,
+                      size_t n);
   void (*request_whole)(struct mg_connection *nc, struct mg__http_conn *hc,
-                        struct http_message *hm, size_t head_len,
-                        size_t total);
+                        struct http_message *hm, size_t head_len, size_t total);
   int (*multipart_more)(struct mg_connection *nc, struct mg__http_conn *hc);
   /* receive path (recv.c) -> client replies (client.c) */
   int (*reply_head)(struct mg_connection *nc, struct mg__http_conn *hc,
@@ -202,26 +202,26 @@ struct mg__http_hooks {
 
 /* Per-connection (per-layer) state. */
 struct mg__http_conn {
-  const struct mg__http_hooks *hooks; /* calls up the layers */
+  const struct mg__http_hooks *hooks;  /* calls up the layers */
   struct mg__http_endpoint *endpoints; /* own copy (listener or inherited) */
   struct mg__http_endpoint *cur_ep;    /* endpoint of the current request */
-  double head_start;      /* when the current head started arriving, or 0 */
-  int sent_continue;      /* 100 Continue sent for the current request */
-  int keep_alive;         /* the current request allows a next one */
-  int chunked;            /* decoding a chunked body */
-  size_t head_len;        /* head length of the message being decoded */
-  size_t body_len;        /* decoded body bytes after the head */
-  size_t raw_off;         /* offset of undecoded chunked input */
-  struct mg__mp *mp;      /* streaming multipart parser, or NULL */
-  int64_t mp_left;        /* body bytes of the multipart request left */
+  double head_start; /* when the current head started arriving, or 0 */
+  int sent_continue; /* 100 Continue sent for the current request */
+  int keep_alive;    /* the current request allows a next one */
+  int chunked;       /* decoding a chunked body */
+  size_t head_len;   /* head length of the message being decoded */
+  size_t body_len;   /* decoded body bytes after the head */
+  size_t raw_off;    /* offset of undecoded chunked input */
+  struct mg__mp *mp; /* streaming multipart parser, or NULL */
+  int64_t mp_left;   /* body bytes of the multipart request left */
   struct mg_http_multipart_part part; /* passed with PART events */
-  size_t saved_limit;     /* recv_mbuf_limit before streaming */
-  int file_fd;            /* file being streamed, or -1 (set in attach) */
-  int64_t file_off;       /* its next offset */
-  int64_t file_left;      /* its bytes still to send */
-  int busy;               /* a response is in progress */
-  int close_after;        /* close when the response is done */
-  int client_head;        /* client: the request was HEAD */
+  size_t saved_limit;                 /* recv_mbuf_limit before streaming */
+  int file_fd;                /* file being streamed, or -1 (set in attach) */
+  int64_t file_off;           /* its next offset */
+  int64_t file_left;          /* its bytes still to send */
+  int busy;                   /* a response is in progress */
+  int close_after;            /* close when the response is done */
+  int client_head;            /* client: the request was HEAD */
   struct mg_connection *peer; /* reverse proxy partner */
   struct mg_layer *layer;     /* this layer */
   int need_more;              /* the buffer holds an incomplete message */
@@ -292,8 +292,8 @@ void mg__http_process(struct mg_connection *nc, struct mg__http_conn *hc);
 /* A request head of n bytes is in recv_mbuf. Returns 1 to go on with the
  * buffer, 0 to stop (incomplete, busy, taken or failed). */
 int mg__http_on_request(struct mg_connection *nc, struct mg__http_conn *hc,
-                        struct http_message *hm,
-                        const struct mg__http_frame *f, size_t n);
+                        struct http_message *hm, const struct mg__http_frame *f,
+                        size_t n);
 
 /* Delivers MG_EV_HTTP_REQUEST for the whole request hm (head_len bytes
  * of head at the start of recv_mbuf, total bytes in all), then drops it
@@ -405,8 +405,8 @@ int mg__http_map_quiet(struct mg_connection *nc, struct http_message *hm,
 /* Offers the request head of n bytes to the extensions' claim hooks.
  * Returns 1 if one took it (the head is then consumed), else 0. */
 int mg__http_try_claim(struct mg_connection *nc, struct mg__http_conn *hc,
-                       struct http_message *hm,
-                       const struct mg__http_frame *f, size_t n);
+                       struct http_message *hm, const struct mg__http_frame *f,
+                       size_t n);
 
 /* Another reference to declared serve options s (NULL stays NULL). */
 struct mg__http_shared_opts *mg__http_serve_opts_ref(

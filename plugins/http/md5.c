@@ -93,7 +93,8 @@ void mg__md5_final(struct mg__md5 *c, unsigned char digest[16]) {
   int i;
   memset(pad, 0, sizeof(pad));
   pad[0] = 0x80;
-  for (i = 0; i < 8; i++) pad[padlen + (size_t) i] = (unsigned char) (bits >> (8 * i));
+  for (i = 0; i < 8; i++)
+    pad[padlen + (size_t) i] = (unsigned char) (bits >> (8 * i));
   mg__md5_update(c, pad, padlen + 8);
   for (i = 0; i < 16; i++) {
     digest[i] = (unsigned char) (c->state[i / 4] >> (8 * (i % 4)));

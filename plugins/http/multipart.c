@@ -35,8 +35,8 @@ static long line_len(const char *s, size_t n, size_t *next) {
   return (long) len;
 }
 
-void mg__mp_disposition(struct mg_str v, char *var, size_t var_len,
-                        char *file, size_t file_len) {
+void mg__mp_disposition(struct mg_str v, char *var, size_t var_len, char *file,
+                        size_t file_len) {
   var[0] = file[0] = '\0';
   mg_http_parse_header(&v, "name", var, var_len);
   mg_http_parse_header(&v, "filename", file, file_len);
@@ -131,10 +131,14 @@ static size_t after_delim(struct mg__mp *p, const char *s, size_t n,
   }
   while (i < n && (s[i] == ' ' || s[i] == '\t')) i++;
   if (i > MAX_PADDING) p->error = 1;
-  if (i + 1 < n && s[i] == '\r' && s[i + 1] == '\n') i += 2;
-  else if (i < n && s[i] == '\n') i += 1;
-  else if (i + 1 < n || (i < n && s[i] != '\r')) p->error = 1;
-  else *stop = 1;
+  if (i + 1 < n && s[i] == '\r' && s[i + 1] == '\n')
+    i += 2;
+  else if (i < n && s[i] == '\n')
+    i += 1;
+  else if (i + 1 < n || (i < n && s[i] != '\r'))
+    p->error = 1;
+  else
+    *stop = 1;
   if (p->error || *stop) return 0;
   p->state = ST_HEADERS;
   p->var_name[0] = p->file_name[0] = '\0';
@@ -288,8 +292,8 @@ size_t mg_parse_multipart(const char *buf, size_t buf_len, char *var_name,
   memcpy(delim, "\r\n", 2);
   memcpy(delim + 2, buf + pos, (size_t) len);
   pos += next;
-  hl = part_headers(buf + pos, buf_len - pos, var_name, var_name_len,
-                    file_name, file_name_len);
+  hl = part_headers(buf + pos, buf_len - pos, var_name, var_name_len, file_name,
+                    file_name_len);
   if (hl == 0) return 0;
   pos += hl;
   at = find_delimiter(buf + pos, buf_len - pos, delim, (size_t) len + 2);

@@ -72,8 +72,9 @@ static struct mg_str split_sp(struct mg_str s, struct mg_str *first) {
 
 /* "HTTP/" DIGIT "." DIGIT */
 static int valid_version(struct mg_str v) {
-  return v.len == 8 && memcmp(v.p, "HTTP/", 5) == 0 && isdigit((unsigned char) v.p[5]) &&
-         v.p[6] == '.' && isdigit((unsigned char) v.p[7]);
+  return v.len == 8 && memcmp(v.p, "HTTP/", 5) == 0 &&
+         isdigit((unsigned char) v.p[5]) && v.p[6] == '.' &&
+         isdigit((unsigned char) v.p[7]);
 }
 
 static int valid_token(struct mg_str t) {
@@ -107,7 +108,8 @@ static int parse_request_line(struct mg_str line, struct http_message *hm) {
   }
   q = mg_strchr(hm->uri, '?');
   if (q != NULL) {
-    hm->query_string = mg_mk_str_n(q + 1, hm->uri.len - (size_t) (q - hm->uri.p) - 1);
+    hm->query_string =
+        mg_mk_str_n(q + 1, hm->uri.len - (size_t) (q - hm->uri.p) - 1);
     hm->uri.len = (size_t) (q - hm->uri.p);
   }
   return 0;
@@ -122,7 +124,8 @@ static int parse_status_line(struct mg_str line, struct http_message *hm) {
   for (i = 0; i < 3; i++) {
     if (!isdigit((unsigned char) code.p[i])) return -1;
   }
-  hm->resp_code = (code.p[0] - '0') * 100 + (code.p[1] - '0') * 10 + (code.p[2] - '0');
+  hm->resp_code =
+      (code.p[0] - '0') * 100 + (code.p[1] - '0') * 10 + (code.p[2] - '0');
   if (hm->resp_code < 100) return -1;
   for (i = 0; i < rest.len; i++) {
     if (!is_vchar((unsigned char) rest.p[i])) return -1;
@@ -219,7 +222,8 @@ static int frame_header(struct mg_str name, struct mg_str v,
 
 /* Default persistence of the version, then the Connection header. */
 static int persists(const struct http_message *hm, struct mg_str *conn) {
-  int v11 = hm->proto.len == 8 && hm->proto.p[5] == '1' && hm->proto.p[7] >= '1';
+  int v11 =
+      hm->proto.len == 8 && hm->proto.p[5] == '1' && hm->proto.p[7] >= '1';
   if (hm->proto.p[5] > '1') v11 = 1;
   if (conn != NULL && mg__http_has_token(*conn, "close")) return 0;
   if (conn != NULL && mg__http_has_token(*conn, "keep-alive")) return 1;
@@ -256,8 +260,8 @@ static int parse_framing(struct http_message *hm, int is_req,
   return 0;
 }
 
-int mg__http_parse(const char *s, size_t n, struct http_message *hm,
-                   int is_req, struct mg__http_frame *f) {
+int mg__http_parse(const char *s, size_t n, struct http_message *hm, int is_req,
+                   struct mg__http_frame *f) {
   size_t head_len = head_length(s, n);
   memset(hm, 0, sizeof(*hm));
   if (head_len == (size_t) -1 || head_len > INT_MAX) return -1;
@@ -339,7 +343,8 @@ long mg__http_parse_chunk(const char *s, size_t n, size_t *data_off,
   if (len == -2) return -1;
   if (len == -1) return n > 64 + 1024 ? -1 : 0;
   digits = chunk_size(s, (size_t) len, &size);
-  if (digits < 0 || !valid_extension(s + digits, (size_t) len - (size_t) digits)) {
+  if (digits < 0 ||
+      !valid_extension(s + digits, (size_t) len - (size_t) digits)) {
     return -1;
   }
   off = (size_t) (next - s);

@@ -90,20 +90,36 @@ TEST(HostileContentLength, NonDigits) {
 }
 
 TEST(HostileContentLength, Overflow) {
-  EXPECT_LT(ParseReq("POST / HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n"), 0);
-  EXPECT_LT(ParseReq("POST / HTTP/1.1\r\nContent-Length: 18446744073709551617\r\n\r\n"), 0);
+  EXPECT_LT(
+      ParseReq(
+          "POST / HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n"),
+      0);
+  EXPECT_LT(
+      ParseReq(
+          "POST / HTTP/1.1\r\nContent-Length: 18446744073709551617\r\n\r\n"),
+      0);
 }
 
 TEST(HostileContentLength, DifferentDuplicates) {
-  EXPECT_LT(ParseReq("POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n"), 0);
+  EXPECT_LT(
+      ParseReq(
+          "POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n"),
+      0);
   struct http_message hm;
-  EXPECT_GT(Parse("POST / HTTP/1.1\r\nContent-Length: 5\r\ncontent-length: 5\r\n\r\nabcde", &hm), 0);
+  EXPECT_GT(Parse("POST / HTTP/1.1\r\nContent-Length: 5\r\ncontent-length: "
+                  "5\r\n\r\nabcde",
+                  &hm),
+            0);
   EXPECT_EQ(hm.body.len, 5u);
 }
 
 TEST(HostileContentLength, WithTransferEncoding) {
-  EXPECT_LT(ParseReq("POST / HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"), 0);
-  EXPECT_LT(ParseReq("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 0\r\n\r\n"), 0);
+  EXPECT_LT(ParseReq("POST / HTTP/1.1\r\nContent-Length: "
+                     "5\r\nTransfer-Encoding: chunked\r\n\r\n"),
+            0);
+  EXPECT_LT(ParseReq("POST / HTTP/1.1\r\nTransfer-Encoding: "
+                     "chunked\r\nContent-Length: 0\r\n\r\n"),
+            0);
 }
 
 TEST(HostileContentLength, NameOnlyStartsWithContentLength) {
@@ -122,16 +138,30 @@ int Frame(const std::string &s, struct mg__http_frame *f) {
 
 TEST(HostileTransferEncoding, OnlyPlainChunked) {
   struct mg__http_frame f;
-  ASSERT_GT(Frame("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", &f), 0);
+  ASSERT_GT(Frame("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", &f),
+            0);
   EXPECT_TRUE(f.chunked);
-  EXPECT_GT(Frame("POST / HTTP/1.1\r\nTransfer-Encoding: Chunked \r\n\r\n", &f), 0);
-  EXPECT_LT(Frame("POST / HTTP/1.1\r\nTransfer-Encoding: ,chunked\r\n\r\n", &f), 0);
-  EXPECT_LT(Frame("POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", &f), 0);
-  EXPECT_LT(Frame("POST / HTTP/1.1\r\nTransfer-Encoding: identity\r\n\r\n", &f), 0);
-  EXPECT_LT(Frame("POST / HTTP/1.1\r\nTransfer-Encoding: chunked, chunked\r\n\r\n", &f), 0);
-  EXPECT_LT(Frame("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n", &f), 0);
-  EXPECT_LT(Frame("POST / HTTP/1.1\r\nTransfer-Encoding: xchunked\r\n\r\n", &f), 0);
-  EXPECT_LT(Frame("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", &f), 0);
+  EXPECT_GT(Frame("POST / HTTP/1.1\r\nTransfer-Encoding: Chunked \r\n\r\n", &f),
+            0);
+  EXPECT_LT(Frame("POST / HTTP/1.1\r\nTransfer-Encoding: ,chunked\r\n\r\n", &f),
+            0);
+  EXPECT_LT(
+      Frame("POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", &f),
+      0);
+  EXPECT_LT(Frame("POST / HTTP/1.1\r\nTransfer-Encoding: identity\r\n\r\n", &f),
+            0);
+  EXPECT_LT(
+      Frame("POST / HTTP/1.1\r\nTransfer-Encoding: chunked, chunked\r\n\r\n",
+            &f),
+      0);
+  EXPECT_LT(Frame("POST / HTTP/1.1\r\nTransfer-Encoding: "
+                  "chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
+                  &f),
+            0);
+  EXPECT_LT(Frame("POST / HTTP/1.1\r\nTransfer-Encoding: xchunked\r\n\r\n", &f),
+            0);
+  EXPECT_LT(Frame("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", &f),
+            0);
 }
 
 long Chunk(const std::string &s, size_t *off, size_t *len) {
@@ -155,7 +185,7 @@ TEST(HostileTransferEncoding, ChunkSizes) {
   EXPECT_LT(Chunk("-5\r\nhello\r\n", &off, &len), 0);
   EXPECT_LT(Chunk("0x5\r\nhello\r\n", &off, &len), 0);
   EXPECT_LT(Chunk("5\r\nhelloXX", &off, &len), 0);  // no CRLF after data
-  EXPECT_LT(Chunk("5\rhello\r\n", &off, &len), 0);   // bare CR
+  EXPECT_LT(Chunk("5\rhello\r\n", &off, &len), 0);  // bare CR
 }
 
 TEST(HostileTransferEncoding, ExtensionsAndTrailersIgnored) {
@@ -198,7 +228,8 @@ TEST(HostileHeaders, TabAfterColonAccepted) {
 
 TEST(HostileHeaders, TooMany) {
   std::string r = "GET / HTTP/1.1\r\n";
-  for (int i = 0; i < MG_MAX_HTTP_HEADERS; i++) r += "H" + std::to_string(i) + ": v\r\n";
+  for (int i = 0; i < MG_MAX_HTTP_HEADERS; i++)
+    r += "H" + std::to_string(i) + ": v\r\n";
   EXPECT_GT(ParseReq(r + "\r\n"), 0);
   EXPECT_LT(ParseReq(r + "One-More: v\r\n\r\n"), 0);
 }
@@ -225,7 +256,11 @@ TEST(Framing, KeepAliveRules) {
   EXPECT_FALSE(f.keep_alive);
   ASSERT_GT(Frame("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n", &f), 0);
   EXPECT_TRUE(f.keep_alive);
-  ASSERT_GT(Frame("PUT / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n", &f), 0);
+  ASSERT_GT(
+      Frame(
+          "PUT / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n",
+          &f),
+      0);
   EXPECT_TRUE(f.expect_continue);
 }
 
@@ -303,7 +338,8 @@ TEST(ParseMultipart, Buffered) {
   while ((n = mg_parse_multipart(body.data() + pos, body.size() - pos, var,
                                  sizeof(var), file, sizeof(file), &chunk,
                                  &len)) > 0) {
-    seen.push_back(std::string(var) + "|" + file + "|" + std::string(chunk, len));
+    seen.push_back(std::string(var) + "|" + file + "|" +
+                   std::string(chunk, len));
     pos += n;
   }
   ASSERT_EQ(seen.size(), 2u);
@@ -316,7 +352,8 @@ struct MpLog {
   size_t budget = SIZE_MAX;  // DATA bytes consumed per call
 };
 
-size_t LogCb(struct mg__mp *p, int ev, const char *data, size_t len, void *ctx) {
+size_t LogCb(struct mg__mp *p, int ev, const char *data, size_t len,
+             void *ctx) {
   MpLog *l = static_cast<MpLog *>(ctx);
   switch (ev) {
     case MG__MP_BEGIN:
@@ -394,7 +431,8 @@ TEST(Md5, Rfc1321Vectors) {
   EXPECT_EQ(Md5(""), "d41d8cd98f00b204e9800998ecf8427e");
   EXPECT_EQ(Md5("abc"), "900150983cd24fb0d6963f7d28e17f72");
   EXPECT_EQ(Md5("message digest"), "f96b697d7cb7938d525a2f31aaf161d0");
-  EXPECT_EQ(Md5("12345678901234567890123456789012345678901234567890123456789012345678901234567890"),
+  EXPECT_EQ(Md5("12345678901234567890123456789012345678901234567890123456789012"
+                "345678901234567890"),
             "57edf4a22be3c955ac49da2e2107b67a");
   EXPECT_EQ(Md5(std::string(1000000, 'a')), "7707d6ae4e027c70eea2a935c2296f21");
 }
@@ -402,30 +440,41 @@ TEST(Md5, Rfc1321Vectors) {
 TEST(BasicAuth, Parse) {
   char user[16], pass[16];
   struct mg_str h = mg_mk_str("Basic dXNlcjpwYTpzcw==");
-  EXPECT_EQ(mg_parse_http_basic_auth(&h, user, sizeof(user), pass, sizeof(pass)), 0);
+  EXPECT_EQ(
+      mg_parse_http_basic_auth(&h, user, sizeof(user), pass, sizeof(pass)), 0);
   EXPECT_STREQ(user, "user");
   EXPECT_STREQ(pass, "pa:ss");
   struct mg_str bad = mg_mk_str("Basic !!!!");
-  EXPECT_EQ(mg_parse_http_basic_auth(&bad, user, sizeof(user), pass, sizeof(pass)), -1);
+  EXPECT_EQ(
+      mg_parse_http_basic_auth(&bad, user, sizeof(user), pass, sizeof(pass)),
+      -1);
   struct mg_str digest = mg_mk_str("Digest x=y");
-  EXPECT_EQ(mg_parse_http_basic_auth(&digest, user, sizeof(user), pass, sizeof(pass)), -1);
+  EXPECT_EQ(
+      mg_parse_http_basic_auth(&digest, user, sizeof(user), pass, sizeof(pass)),
+      -1);
   struct mg_str nocolon = mg_mk_str("Basic dXNlcg==");
-  EXPECT_EQ(mg_parse_http_basic_auth(&nocolon, user, sizeof(user), pass, sizeof(pass)), -1);
+  EXPECT_EQ(mg_parse_http_basic_auth(&nocolon, user, sizeof(user), pass,
+                                     sizeof(pass)),
+            -1);
   char tiny[2];
-  EXPECT_EQ(mg_parse_http_basic_auth(&h, tiny, sizeof(tiny), pass, sizeof(pass)), -1);
+  EXPECT_EQ(
+      mg_parse_http_basic_auth(&h, tiny, sizeof(tiny), pass, sizeof(pass)), -1);
 }
 
 TEST(DigestAuth, CreateHeaderMatchesCheck) {
   char hdr[512];
-  int n = mg_http_create_digest_auth_header(hdr, sizeof(hdr), "GET", "/x", "realm",
-                                            "joe", "secret", "abcdef");
+  int n = mg_http_create_digest_auth_header(hdr, sizeof(hdr), "GET", "/x",
+                                            "realm", "joe", "secret", "abcdef");
   ASSERT_GT(n, 0);
-  struct mg_str h = mg_mk_str_n(hdr + 15, strlen(hdr) - 17);  // after "Authorization: "
+  struct mg_str h =
+      mg_mk_str_n(hdr + 15, strlen(hdr) - 17);  // after "Authorization: "
   char b[7][64];
-  const char *names[] = {"username", "cnonce", "response", "qop", "nc", "nonce", "uri"};
+  const char *names[] = {"username", "cnonce", "response", "qop",
+                         "nc",       "nonce",  "uri"};
   struct mg_str f[7];
   for (int i = 0; i < 7; i++) {
-    ASSERT_GT(mg_http_parse_header(&h, names[i], b[i], sizeof(b[i])), 0) << names[i];
+    ASSERT_GT(mg_http_parse_header(&h, names[i], b[i], sizeof(b[i])), 0)
+        << names[i];
     f[i] = mg_mk_str(b[i]);
   }
   // HA1 of joe:realm:secret, as htdigest writes it.
@@ -435,16 +484,21 @@ TEST(DigestAuth, CreateHeaderMatchesCheck) {
   fputs(line.c_str(), fp);
   rewind(fp);
   EXPECT_EQ(mg_check_digest_auth(mg_mk_str("GET"), f[6], f[0], f[1], f[2], f[3],
-                                 f[4], f[5], mg_mk_str("realm"), fp), 1);
+                                 f[4], f[5], mg_mk_str("realm"), fp),
+            1);
   rewind(fp);
-  EXPECT_EQ(mg_check_digest_auth(mg_mk_str("POST"), f[6], f[0], f[1], f[2], f[3],
-                                 f[4], f[5], mg_mk_str("realm"), fp), 0);
+  EXPECT_EQ(mg_check_digest_auth(mg_mk_str("POST"), f[6], f[0], f[1], f[2],
+                                 f[3], f[4], f[5], mg_mk_str("realm"), fp),
+            0);
   rewind(fp);
   EXPECT_EQ(mg_check_digest_auth(mg_mk_str("GET"), f[6], f[0], f[1], f[2], f[3],
-                                 f[4], f[5], mg_mk_str("other"), fp), 0);
+                                 f[4], f[5], mg_mk_str("other"), fp),
+            0);
   rewind(fp);
-  EXPECT_EQ(mg_check_digest_auth(mg_mk_str("GET"), f[6], f[0], f[1], mg_mk_str(""),
-                                 f[3], f[4], f[5], mg_mk_str("realm"), fp), 0);
+  EXPECT_EQ(
+      mg_check_digest_auth(mg_mk_str("GET"), f[6], f[0], f[1], mg_mk_str(""),
+                           f[3], f[4], f[5], mg_mk_str("realm"), fp),
+      0);
   fclose(fp);
 }
 

@@ -67,7 +67,8 @@ static int http_attach(struct mg_connection *nc, struct mg_layer *layer,
   hc->layer = layer;
   hc->last_io = mg_mgr_time(nc->mgr);
   if (parent != NULL) {
-    const struct mg__http_conn *pc = (const struct mg__http_conn *) parent->state;
+    const struct mg__http_conn *pc =
+        (const struct mg__http_conn *) parent->state;
     hc->endpoints = copy_endpoints(pc->endpoints);
     hc->serve_opts = mg__http_serve_opts_ref(pc->serve_opts);
   }
@@ -112,8 +113,8 @@ static int too_much_queued(struct mg_connection *nc) {
   return nc->recv_mbuf.len > o->max_request_head + o->max_body_size;
 }
 
-static void http_event(struct mg_connection *nc, struct mg_layer *layer,
-                       int ev, void *ev_data) {
+static void http_event(struct mg_connection *nc, struct mg_layer *layer, int ev,
+                       void *ev_data) {
   struct mg__http_conn *hc = (struct mg__http_conn *) layer->state;
   if (ev == MG_EV_CLOSE) on_close(nc, hc);
   mg_layer_emit(nc, layer, ev, ev_data);
@@ -173,7 +174,8 @@ int mg_http_set_options(struct mg_mgr *mgr, const struct mg_http_opts *opts) {
   if (m == NULL || opts == NULL) return -1;
   http_opts_defaults(&d);
   m->opts = *opts;
-  if (opts->max_request_head == 0) m->opts.max_request_head = d.max_request_head;
+  if (opts->max_request_head == 0)
+    m->opts.max_request_head = d.max_request_head;
   if (opts->max_body_size == 0) m->opts.max_body_size = d.max_body_size;
   if (opts->header_timeout == 0) m->opts.header_timeout = d.header_timeout;
   if (opts->idle_timeout == 0) m->opts.idle_timeout = d.idle_timeout;
@@ -210,7 +212,8 @@ void mg_register_http_endpoint(struct mg_connection *nc, const char *uri_path,
 int mg_http_ext_register(struct mg_mgr *mgr, const struct mg_http_ext *ext) {
   struct mg__http_mgr *m = mg__http_mgr(mgr);
   int i;
-  if (m == NULL || ext == NULL || ext->version != MG_HTTP_EXT_VERSION) return -1;
+  if (m == NULL || ext == NULL || ext->version != MG_HTTP_EXT_VERSION)
+    return -1;
   for (i = 0; i < m->num_exts; i++) {
     if (m->exts[i] == ext) return 0;
   }

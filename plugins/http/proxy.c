@@ -15,8 +15,9 @@ struct relay {
 /* Request headers that concern one hop only. */
 static int hop_header(const struct mg_str *name) {
   static const char *const k_hop[] = {
-      "Host", "Connection", "Keep-Alive", "Proxy-Connection", "TE",
-      "Transfer-Encoding", "Upgrade", "Content-Length", "Expect"};
+      "Host",  "Connection",        "Keep-Alive", "Proxy-Connection",
+      "TE",    "Transfer-Encoding", "Upgrade",    "Content-Length",
+      "Expect"};
   size_t i;
   for (i = 0; i < ARRAY_SIZE(k_hop); i++) {
     if (mg_vcasecmp(name, k_hop[i]) == 0) return 1;
@@ -66,7 +67,8 @@ void mg__http_proxy_unlink(struct mg_connection *nc, struct mg__http_conn *hc) {
 static void forward(struct mg_connection *up, const struct http_message *hm,
                     struct mg_str mount, struct mg_str host, unsigned int port,
                     struct mg_str prefix) {
-  struct mg_str rest = mg_mk_str_n(hm->uri.p + mount.len, hm->uri.len - mount.len);
+  struct mg_str rest =
+      mg_mk_str_n(hm->uri.p + mount.len, hm->uri.len - mount.len);
   int i;
   while (prefix.len > 0 && prefix.p[prefix.len - 1] == '/' && rest.len > 0 &&
          rest.p[0] == '/') {
@@ -111,7 +113,8 @@ void mg_http_reverse_proxy(struct mg_connection *nc,
   r = (struct relay *) MG_CALLOC(1, sizeof(*r));
   memset(&o, 0, sizeof(o));
   o.user_data = r;
-  up = r == NULL ? NULL : mg_connect_opt(nc->mgr, addr, MG_CB(relay_handler, r), o);
+  up = r == NULL ? NULL
+                 : mg_connect_opt(nc->mgr, addr, MG_CB(relay_handler, r), o);
   if (up == NULL) {
     MG_FREE(r);
     mg_http_send_error(nc, 502, NULL);

@@ -21,8 +21,8 @@ static void drop_range(struct mbuf *m, size_t at, size_t n) {
 static void reparse(struct mg_connection *nc, struct mg__http_conn *hc,
                     struct http_message *hm) {
   struct mg__http_frame f;
-  mg__http_parse(nc->recv_mbuf.buf, hc->head_len, hm,
-                 mg__http_is_server(nc), &f);
+  mg__http_parse(nc->recv_mbuf.buf, hc->head_len, hm, mg__http_is_server(nc),
+                 &f);
   hm->body = mg_mk_str_n(nc->recv_mbuf.buf + hc->head_len, hc->body_len);
   hm->message = mg_mk_str_n(nc->recv_mbuf.buf, hc->head_len + hc->body_len);
 }
@@ -78,7 +78,7 @@ static void chunk_data(struct mg_connection *nc, struct mg__http_conn *hc,
 static int chunked_continue(struct mg_connection *nc,
                             struct mg__http_conn *hc) {
   size_t limit = mg__http_is_server(nc) ? mg__http_opts(nc)->max_body_size
-                                         : (size_t) LONG_MAX;
+                                        : (size_t) LONG_MAX;
   int i;
   for (i = 0; i < 1000 && !hc->layer->dead && hc->chunked && !hc->failed &&
               hc->raw_off <= nc->recv_mbuf.len;

@@ -5,8 +5,9 @@
 #include "plugins/http/internal.h"
 
 #define MP_RECV_LIMIT (1024 * 1024) /* receive buffer cap while streaming */
-#define LINGER_QUIET 0.2 /* a failed connection closes once the peer is quiet
-                          * this long (at most MG__HTTP_LINGER_SECONDS) */
+/* a failed connection closes once the peer is quiet this long (at most
+ * MG__HTTP_LINGER_SECONDS) */
+#define LINGER_QUIET 0.2
 
 /* The endpoint with the longest path that prefixes uri at a '/' boundary. */
 static struct mg__http_endpoint *find_endpoint(struct mg__http_conn *hc,
@@ -38,8 +39,7 @@ static int is_multipart(struct http_message *hm) {
 }
 
 /* Runs the extensions' upgrade hooks once per request head. */
-static int run_upgrade_hooks(struct mg_connection *nc,
-                             struct mg__http_conn *hc,
+static int run_upgrade_hooks(struct mg_connection *nc, struct mg__http_conn *hc,
                              struct http_message *hm) {
   struct mg__http_mgr *m = mg__http_mgr(nc->mgr);
   int i;
@@ -56,8 +56,8 @@ static int start_multipart(struct mg_connection *nc, struct mg__http_conn *hc,
                            const struct mg__http_frame *f, size_t n);
 
 int mg__http_on_request(struct mg_connection *nc, struct mg__http_conn *hc,
-                        struct http_message *hm,
-                        const struct mg__http_frame *f, size_t n) {
+                        struct http_message *hm, const struct mg__http_frame *f,
+                        size_t n) {
   size_t have = nc->recv_mbuf.len - n;
   hc->head_start = 0;
 #if MG_DISABLE_HTTP_KEEP_ALIVE
@@ -199,7 +199,8 @@ void mg__http_mp_free(struct mg_connection *nc, struct mg__http_conn *hc) {
   MG_FREE(hc->mp);
   hc->mp = NULL;
   hc->mp_paused = 0;
-  if (nc->recv_mbuf_limit == MP_RECV_LIMIT) nc->recv_mbuf_limit = hc->saved_limit;
+  if (nc->recv_mbuf_limit == MP_RECV_LIMIT)
+    nc->recv_mbuf_limit = hc->saved_limit;
 }
 
 /* The multipart request ended well: answer for the upload handler. */

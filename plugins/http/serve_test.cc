@@ -29,7 +29,8 @@ void Write(const std::string &path, const std::string &data) {
 
 std::string Pattern(size_t n) {
   std::string s(n, '\0');
-  for (size_t i = 0; i < n; i++) s[i] = static_cast<char>('a' + (i * 7 + i / 97) % 26);
+  for (size_t i = 0; i < n; i++)
+    s[i] = static_cast<char>('a' + (i * 7 + i / 97) % 26);
   return s;
 }
 
@@ -37,7 +38,8 @@ class ServeTest : public httptest::HttpTest {
  protected:
   void SetUp() override {
     HttpTest::SetUp();
-    base_ = Tmp() + "/serve" + std::to_string(getpid()) + "_" + std::to_string(counter_++);
+    base_ = Tmp() + "/serve" + std::to_string(getpid()) + "_" +
+            std::to_string(counter_++);
     root_ = base_ + "/www";
     mkdir(base_.c_str(), 0755);
     mkdir(root_.c_str(), 0755);
@@ -84,7 +86,8 @@ class ServeTest : public httptest::HttpTest {
   Reply Get(const std::string &uri, const std::string &headers = "",
             const char *method = "GET") {
     std::vector<Reply> rs = Exchange(
-        "mem://srv", std::string(method) + " " + uri + " HTTP/1.1\r\nHost: h\r\n" + headers + "\r\n");
+        "mem://srv", std::string(method) + " " + uri +
+                         " HTTP/1.1\r\nHost: h\r\n" + headers + "\r\n");
     return rs.empty() ? Reply() : rs[0];
   }
 
@@ -121,8 +124,12 @@ TEST_F(ServeTest, FileWithTypeAndValidators) {
   EXPECT_EQ(Get("/a.txt", "If-None-Match: " + etag + "\r\n").code, 304);
   EXPECT_EQ(Get("/a.txt", "If-None-Match: \"other\"\r\n").code, 200);
   EXPECT_EQ(Get("/a.txt", "If-Modified-Since: " + lm + "\r\n").code, 304);
-  EXPECT_EQ(Get("/a.txt", "If-Modified-Since: Mon, 01 Jan 1990 00:00:00 GMT\r\n").code, 200);
-  EXPECT_EQ(Get("/index.html").Header("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_EQ(
+      Get("/a.txt", "If-Modified-Since: Mon, 01 Jan 1990 00:00:00 GMT\r\n")
+          .code,
+      200);
+  EXPECT_EQ(Get("/index.html").Header("Content-Type"),
+            "text/html; charset=utf-8");
 }
 
 TEST_F(ServeTest, ChangedFilesAreNotServedStale) {
@@ -156,19 +163,22 @@ TEST_F(ServeTest, Ranges) {
 
 TEST_F(ServeTest, HeadAndBigFilesKeepAliveInOrder) {
   httptest::Raw head;
-  struct mg_connection *c = Send("mem://srv", &head, "HEAD /big.bin HTTP/1.1\r\n\r\n");
-  ASSERT_TRUE(Until([&] { return head.data.find("\r\n\r\n") != std::string::npos; }));
+  struct mg_connection *c =
+      Send("mem://srv", &head, "HEAD /big.bin HTTP/1.1\r\n\r\n");
+  ASSERT_TRUE(
+      Until([&] { return head.data.find("\r\n\r\n") != std::string::npos; }));
   mgtest::PollFor(&mgr_, 0.1);
   EXPECT_NE(head.data.find("Content-Length: 300000\r\n"), std::string::npos);
   EXPECT_EQ(head.data.find("\r\n\r\n") + 4, head.data.size());  // no body
   std::string more = "GET /a.txt HTTP/1.1\r\n\r\n";
   mg_send(c, more.data(), static_cast<int>(more.size()));
-  ASSERT_TRUE(Until([&] { return head.data.find("0123456789") != std::string::npos; }));
-  std::vector<Reply> rs = Exchange(
-      "mem://srv",
-      "GET /big.bin HTTP/1.1\r\n\r\nGET /a.txt HTTP/1.1\r\n\r\n"
-      "GET /big.bin HTTP/1.1\r\n\r\n",
-      3);
+  ASSERT_TRUE(
+      Until([&] { return head.data.find("0123456789") != std::string::npos; }));
+  std::vector<Reply> rs =
+      Exchange("mem://srv",
+               "GET /big.bin HTTP/1.1\r\n\r\nGET /a.txt HTTP/1.1\r\n\r\n"
+               "GET /big.bin HTTP/1.1\r\n\r\n",
+               3);
   ASSERT_EQ(rs.size(), 3u);
   EXPECT_TRUE(rs[0].body == Pattern(300000));
   EXPECT_EQ(rs[1].body, "0123456789");
@@ -216,10 +226,13 @@ TEST_F(ServeTest, StalledReaderOfBigFileIsNotIdle) {
   mgtest::PollFor(&mgr_, 2.0);  // twice the idle timeout, reading nothing
   EXPECT_EQ(st.closed, 0);
   st.stalled = false;
-  ASSERT_TRUE(Until([&] {
-    std::vector<Reply> rs = Replies(st.data);
-    return st.closed > 0 || (rs.size() == 1 && rs[0].body.size() == big.size());
-  }, 20));
+  ASSERT_TRUE(Until(
+      [&] {
+        std::vector<Reply> rs = Replies(st.data);
+        return st.closed > 0 ||
+               (rs.size() == 1 && rs[0].body.size() == big.size());
+      },
+      20));
   std::vector<Reply> rs = Replies(st.data);
   ASSERT_EQ(rs.size(), 1u);
   EXPECT_TRUE(rs[0].body == big);
@@ -227,7 +240,8 @@ TEST_F(ServeTest, StalledReaderOfBigFileIsNotIdle) {
 
 TEST_F(ServeTest, Http10GetsCloseAfterBigFile) {
   httptest::Raw raw;
-  std::vector<Reply> rs = Exchange("mem://srv", "GET /big.bin HTTP/1.0\r\n\r\n", 2, &raw);
+  std::vector<Reply> rs =
+      Exchange("mem://srv", "GET /big.bin HTTP/1.0\r\n\r\n", 2, &raw);
   ASSERT_EQ(rs.size(), 1u);
   EXPECT_TRUE(rs[0].body == Pattern(300000));
   EXPECT_EQ(raw.closed, 1);
@@ -235,11 +249,11 @@ TEST_F(ServeTest, Http10GetsCloseAfterBigFile) {
 
 TEST_F(ServeTest, Http10KeepAliveWhenAsked) {
   httptest::Raw raw;
-  std::vector<Reply> rs = Exchange(
-      "mem://srv",
-      "GET /a.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
-      "GET /index.html HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
-      2, &raw);
+  std::vector<Reply> rs =
+      Exchange("mem://srv",
+               "GET /a.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+               "GET /index.html HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+               2, &raw);
   ASSERT_EQ(rs.size(), 2u);
   EXPECT_EQ(rs[0].Header("Connection"), "keep-alive");
   EXPECT_EQ(rs[1].body, "<h1>home</h1>");
@@ -253,7 +267,8 @@ TEST_F(ServeTest, IndexRedirectAndListing) {
   EXPECT_EQ(redir.Header("Location"), "/sub/?q=1");
   Reply list = Get("/sub/");
   EXPECT_EQ(list.code, 200);
-  EXPECT_NE(list.body.find("x y&amp;&lt;z&gt;.txt</a>"), std::string::npos) << list.body;
+  EXPECT_NE(list.body.find("x y&amp;&lt;z&gt;.txt</a>"), std::string::npos)
+      << list.body;
   EXPECT_EQ(list.body.find("<z>"), std::string::npos);
   EXPECT_EQ(list.body.find("secret.key"), std::string::npos);
   EXPECT_NE(list.body.find(">8<"), std::string::npos);  // the size
@@ -275,14 +290,27 @@ TEST_F(ServeTest, HiddenFilesNeverServed) {
 
 TEST_F(ServeTest, PathTraversalNeverLeavesTheRoot) {
   std::vector<std::string> bad = {
-      "/../secret.txt",         "/%2e%2e/secret.txt",     "/%2E%2E/secret.txt",
-      "/..%2fsecret.txt",       "/.%2f..%2fsecret.txt",   "/sub/../../secret.txt",
-      "/sub/%2e%2e/%2e%2e/secret.txt", "/..\\secret.txt", "/..%5csecret.txt",
-      "/%5c..%5csecret.txt",    "/secret.txt%00.html",    "/a.txt%00",
-      "/%252e%252e/secret.txt", "/%25%32%65%25%32%65/secret.txt",
-      "/./../secret.txt",       "//../secret.txt",        "/%2f%2e%2e%2fsecret.txt",
-      "/" + std::string(5000, 'a'), "/" + std::string(5000, '/') + "../secret.txt",
-      "/%", "/%zz",
+      "/../secret.txt",
+      "/%2e%2e/secret.txt",
+      "/%2E%2E/secret.txt",
+      "/..%2fsecret.txt",
+      "/.%2f..%2fsecret.txt",
+      "/sub/../../secret.txt",
+      "/sub/%2e%2e/%2e%2e/secret.txt",
+      "/..\\secret.txt",
+      "/..%5csecret.txt",
+      "/%5c..%5csecret.txt",
+      "/secret.txt%00.html",
+      "/a.txt%00",
+      "/%252e%252e/secret.txt",
+      "/%25%32%65%25%32%65/secret.txt",
+      "/./../secret.txt",
+      "//../secret.txt",
+      "/%2f%2e%2e%2fsecret.txt",
+      "/" + std::string(5000, 'a'),
+      "/" + std::string(5000, '/') + "../secret.txt",
+      "/%",
+      "/%zz",
   };
   for (const std::string &u : bad) {
     Reply r = Get(u);
@@ -315,7 +343,8 @@ TEST_F(ServeTest, RewritesAndVirtualHosts) {
   opts_.url_rewrites = rw.c_str();
   EXPECT_EQ(Get("/alias/o.txt").body, "aliased");
   EXPECT_NE(Get("/alias/../secret.txt").code, 200);
-  std::vector<Reply> rs = Exchange("mem://srv", "GET / HTTP/1.1\r\nHost: vhost.test:80\r\n\r\n");
+  std::vector<Reply> rs =
+      Exchange("mem://srv", "GET / HTTP/1.1\r\nHost: vhost.test:80\r\n\r\n");
   ASSERT_EQ(rs.size(), 1u);
   EXPECT_EQ(rs[0].body, "virtual host");
   EXPECT_EQ(Get("/").body, "<h1>home</h1>");
@@ -334,14 +363,16 @@ class DigestTest : public ServeTest {
     return nonce;
   }
   std::string Auth(const char *user, const char *pass, const std::string &nonce,
-                   const char *realm = "test.realm", const char *uri = "/priv/p.txt") {
+                   const char *realm = "test.realm",
+                   const char *uri = "/priv/p.txt") {
     char buf[600];
-    mg_http_create_digest_auth_header(buf, sizeof(buf), "GET", uri, realm, user, pass,
-                                      nonce.c_str());
+    mg_http_create_digest_auth_header(buf, sizeof(buf), "GET", uri, realm, user,
+                                      pass, nonce.c_str());
     return buf;
   }
   // Replaces one parameter of an Authorization line.
-  static std::string With(std::string a, const std::string &from, const std::string &to) {
+  static std::string With(std::string a, const std::string &from,
+                          const std::string &to) {
     size_t p = a.find(from);
     EXPECT_NE(p, std::string::npos);
     return a.replace(p, from.size(), to);
@@ -359,22 +390,31 @@ TEST_F(DigestTest, WrongCredentialsAndForgeriesRefused) {
   std::string n = Nonce();
   std::string good = Auth("joe", "secret", n);
   EXPECT_EQ(Get("/priv/p.txt", Auth("joe", "wrong", n)).code, 401);
-  EXPECT_EQ(Get("/priv/p.txt", Auth("nobody", "secret", n)).code, 401);  // unknown user
-  EXPECT_EQ(Get("/priv/p.txt", Auth("bob", "pw", n)).code, 401);  // line without realm
+  EXPECT_EQ(Get("/priv/p.txt", Auth("nobody", "secret", n)).code,
+            401);  // unknown user
+  EXPECT_EQ(Get("/priv/p.txt", Auth("bob", "pw", n)).code,
+            401);  // line without realm
   EXPECT_EQ(Get("/priv/p.txt", Auth("ann", "pw", n, "other.realm")).code, 401);
   // An empty response, a wrong or zero nonce count, a forged nonce.
   size_t rp = good.find("response=\"");
   std::string empty = good.substr(0, rp) + "response=\"\"\r\n";
   EXPECT_EQ(Get("/priv/p.txt", empty).code, 401);
-  EXPECT_EQ(Get("/priv/p.txt", With(good, "nc=00000001", "nc=00000000")).code, 401);
+  EXPECT_EQ(Get("/priv/p.txt", With(good, "nc=00000001", "nc=00000000")).code,
+            401);
   EXPECT_EQ(Get("/priv/p.txt", With(good, "nc=00000001", "nc=1")).code, 401);
-  EXPECT_EQ(Get("/priv/p.txt", With(good, "nc=00000001", "nc=0000000x")).code, 401);
+  EXPECT_EQ(Get("/priv/p.txt", With(good, "nc=00000001", "nc=0000000x")).code,
+            401);
   std::string forged = "0000000100000000deadbeef";
   EXPECT_EQ(Get("/priv/p.txt", Auth("joe", "secret", forged)).code, 401);
-  EXPECT_EQ(Get("/priv/p.txt", With(good, "qop=auth", "qop=auth-int")).code, 401);
+  EXPECT_EQ(Get("/priv/p.txt", With(good, "qop=auth", "qop=auth-int")).code,
+            401);
   // The response is bound to the URI.
-  EXPECT_EQ(Get("/priv/p.txt", Auth("joe", "secret", n, "test.realm", "/other")).code, 401);
-  EXPECT_EQ(Get("/priv/p.txt", "Authorization: Basic am9lOnNlY3JldA==\r\n").code, 401);
+  EXPECT_EQ(
+      Get("/priv/p.txt", Auth("joe", "secret", n, "test.realm", "/other")).code,
+      401);
+  EXPECT_EQ(
+      Get("/priv/p.txt", "Authorization: Basic am9lOnNlY3JldA==\r\n").code,
+      401);
   EXPECT_EQ(Get("/priv/p.txt", good).code, 200);
 }
 
@@ -383,7 +423,9 @@ TEST_F(DigestTest, GlobalAuthFile) {
   opts_.global_auth_file = pw.c_str();
   EXPECT_EQ(Get("/a.txt").code, 401);
   std::string n = Nonce();
-  EXPECT_EQ(Get("/a.txt", Auth("joe", "secret", n, "test.realm", "/a.txt")).code, 200);
+  EXPECT_EQ(
+      Get("/a.txt", Auth("joe", "secret", n, "test.realm", "/a.txt")).code,
+      200);
   std::string missing = base_ + "/nope";
   opts_.global_auth_file = missing.c_str();
   EXPECT_EQ(Get("/a.txt").code, 401);
@@ -410,8 +452,9 @@ TEST_F(ServeTest, ServeFileDirectly) {
   std::string path = root_ + "/a.txt";
   srv_.fn = [&](struct mg_connection *c, int ev, void *ev_data) {
     if (ev != MG_EV_HTTP_REQUEST) return;
-    mg_http_serve_file(c, static_cast<struct http_message *>(ev_data), path.c_str(),
-                       mg_mk_str("text/x-direct"), mg_mk_str("X-D: 1"));
+    mg_http_serve_file(c, static_cast<struct http_message *>(ev_data),
+                       path.c_str(), mg_mk_str("text/x-direct"),
+                       mg_mk_str("X-D: 1"));
   };
   Reply r = Get("/whatever");
   EXPECT_EQ(r.body, "0123456789");

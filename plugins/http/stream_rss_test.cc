@@ -24,7 +24,8 @@ struct Uploader {
 
 void Fill(struct mg_connection *c, Uploader *u) {
   static char block[65536];
-  for (int i = 0; i < 8 && u->sent < u->total && c->send_mbuf.len < 262144; i++) {
+  for (int i = 0; i < 8 && u->sent < u->total && c->send_mbuf.len < 262144;
+       i++) {
     size_t n = sizeof(block);
     if (n > u->total - u->sent) n = static_cast<size_t>(u->total - u->sent);
     for (size_t k = 0; k < n; k++) {
@@ -70,10 +71,12 @@ TEST_F(StreamRssTest, OneGibibyteBodyWithBoundedMemory) {
   ASSERT_NE(c, nullptr);
   mg_printf(c, "PUT /s/count HTTP/1.1\r\nContent-Length: %llu\r\n\r\n",
             static_cast<unsigned long long>(u.total));
-  ASSERT_TRUE(Until([&] { return u.reply.find("sum=") != std::string::npos || u.closed; },
-                    300));
+  ASSERT_TRUE(Until(
+      [&] { return u.reply.find("sum=") != std::string::npos || u.closed; },
+      300));
   long hwm = mgtest::StatusKb("VmHWM");
-  std::string want = "bytes=" + std::to_string(u.total) + " sum=" + std::to_string(u.sum);
+  std::string want =
+      "bytes=" + std::to_string(u.total) + " sum=" + std::to_string(u.sum);
   EXPECT_NE(u.reply.find(want), std::string::npos) << u.reply;
   EXPECT_EQ(srv.requests, 0);
   // The body never sits in memory: the peak grows by a few buffers only.

@@ -28,7 +28,8 @@ std::vector<Resp> Split(const std::string &d) {
   size_t pos = 0;
   for (int i = 0; i < 1000 && pos < d.size(); i++) {
     struct http_message hm;
-    int n = mg_parse_http(d.data() + pos, static_cast<int>(d.size() - pos), &hm, 0);
+    int n =
+        mg_parse_http(d.data() + pos, static_cast<int>(d.size() - pos), &hm, 0);
     if (n <= 0) break;
     Resp r;
     r.code = hm.resp_code;
@@ -45,7 +46,9 @@ std::vector<Resp> Split(const std::string &d) {
         if (len == 0) break;
       }
     } else {
-      size_t len = mg_get_http_header(&hm, "Content-Length") != nullptr ? hm.body.len : 0;
+      size_t len = mg_get_http_header(&hm, "Content-Length") != nullptr
+                       ? hm.body.len
+                       : 0;
       if (p + len > d.size()) return out;
       r.body = d.substr(p, len);
       p += len;
@@ -69,7 +72,8 @@ std::string Pattern(size_t n, uint64_t *sum) {
 
 std::string Post(const std::string &uri, const std::string &body,
                  const std::string &extra = "") {
-  return "POST " + uri + " HTTP/1.1\r\nContent-Length: " + std::to_string(body.size()) +
+  return "POST " + uri +
+         " HTTP/1.1\r\nContent-Length: " + std::to_string(body.size()) +
          "\r\n" + extra + "\r\n" + body;
 }
 
@@ -81,7 +85,9 @@ class StreamTest : public httptest::HttpTest {
     const char *err = nullptr;
     ASSERT_EQ(mg_register_plugin(&mgr_, &streamtest::Plugin(), &err), 0) << err;
     opts_.document_root = "/nonexistent-root";
-    srv_.fn = [this](struct mg_connection *c, int ev, void *ev_data) { OnEvent(c, ev, ev_data); };
+    srv_.fn = [this](struct mg_connection *c, int ev, void *ev_data) {
+      OnEvent(c, ev, ev_data);
+    };
     lc_ = Listen("mem://srv", &srv_);
     ASSERT_NE(lc_, nullptr);
     mg_http_set_serve_opts(lc_, opts_);
@@ -95,11 +101,12 @@ class StreamTest : public httptest::HttpTest {
       streamtest::Answer(c, 200, uri.substr(1));
     } else if (uri == "/target") {
       struct mg_str *cookie = mg_get_http_header(hm, "Cookie");
-      std::string s = std::string(hm->method.p, hm->method.len) + " q=" +
-                      std::string(hm->query_string.p, hm->query_string.len) +
-                      " cookie=" + (cookie ? std::string(cookie->p, cookie->len) : "") +
-                      " body=" + std::to_string(hm->body.len) + " cl=" +
-                      (mg_get_http_header(hm, "Content-Length") ? "yes" : "no");
+      std::string s =
+          std::string(hm->method.p, hm->method.len) +
+          " q=" + std::string(hm->query_string.p, hm->query_string.len) +
+          " cookie=" + (cookie ? std::string(cookie->p, cookie->len) : "") +
+          " body=" + std::to_string(hm->body.len) +
+          " cl=" + (mg_get_http_header(hm, "Content-Length") ? "yes" : "no");
       streamtest::Answer(c, 200, s);
     } else {
       mg_serve_http(c, hm, opts_);
@@ -120,18 +127,21 @@ class StreamTest : public httptest::HttpTest {
 
 TEST_F(StreamTest, ClaimedBodyStreamsToTheHolderNotTheHandler) {
   uint64_t sum;
-  std::string body = Pattern(3 * 1024 * 1024 + 17, &sum);  // above the stream buffer
+  std::string body =
+      Pattern(3 * 1024 * 1024 + 17, &sum);  // above the stream buffer
   Raw r;
   std::vector<Resp> rs = Talk(Post("/s/count", body), 1, &r);
   ASSERT_EQ(rs.size(), 1u);
   EXPECT_EQ(rs[0].code, 200);
-  EXPECT_EQ(rs[0].body, "bytes=" + std::to_string(body.size()) + " sum=" + std::to_string(sum));
+  EXPECT_EQ(rs[0].body, "bytes=" + std::to_string(body.size()) +
+                            " sum=" + std::to_string(sum));
   EXPECT_EQ(srv_.requests, 0);  // the handler never saw it
   EXPECT_EQ(G().claims, 1);
   EXPECT_EQ(G().last_calls, 1);
   EXPECT_EQ(G().finishes, 1);
   EXPECT_EQ(G().aborted, 0);
-  EXPECT_LE(G().max_recv_seen, static_cast<size_t>(MG_HTTP_STREAM_BUFFER) + 65536);
+  EXPECT_LE(G().max_recv_seen,
+            static_cast<size_t>(MG_HTTP_STREAM_BUFFER) + 65536);
 }
 
 TEST_F(StreamTest, BodyLargerThanMaxBodySizeIsFineWhenClaimed) {
@@ -141,7 +151,8 @@ TEST_F(StreamTest, BodyLargerThanMaxBodySizeIsFineWhenClaimed) {
   uint64_t sum;
   std::string body = Pattern(100000, &sum);
   Raw r;
-  std::vector<Resp> rs = Talk(Post("/s/count", body) + "GET /a HTTP/1.1\r\n\r\n", 2, &r);
+  std::vector<Resp> rs =
+      Talk(Post("/s/count", body) + "GET /a HTTP/1.1\r\n\r\n", 2, &r);
   ASSERT_EQ(rs.size(), 2u);
   EXPECT_EQ(rs[0].code, 200);
   EXPECT_EQ(rs[0].body, "bytes=100000 sum=" + std::to_string(sum));
@@ -156,10 +167,12 @@ TEST_F(StreamTest, BodyLargerThanMaxBodySizeIsFineWhenClaimed) {
 TEST_F(StreamTest, ChunkedBodyIsDecodedWithExtensionsAndTrailers) {
   std::string req =
       "POST /s/count HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
-      "5;ext=1\r\nhello\r\n1\r\n \r\n0A\r\n0123456789\r\n0\r\nX-Trailer: 1\r\n\r\n"
+      "5;ext=1\r\nhello\r\n1\r\n \r\n0A\r\n0123456789\r\n0\r\nX-Trailer: "
+      "1\r\n\r\n"
       "GET /b HTTP/1.1\r\n\r\n";
   uint64_t sum = 0;
-  for (char ch : std::string("hello 0123456789")) sum += static_cast<unsigned char>(ch);
+  for (char ch : std::string("hello 0123456789"))
+    sum += static_cast<unsigned char>(ch);
   Raw r;
   std::vector<Resp> rs = Talk(req, 2, &r);
   ASSERT_EQ(rs.size(), 2u);
@@ -179,18 +192,23 @@ TEST_F(StreamTest, RequestSplitAtEveryByteStillStreams) {
   }
   ASSERT_TRUE(Until([&] { return Split(r.data).size() >= 2; }));
   std::vector<Resp> rs = Split(r.data);
-  EXPECT_EQ(rs[0].body, "bytes=5 sum=" + std::to_string('a' + 'b' + 'c' + 'd' + 'e'));
+  EXPECT_EQ(rs[0].body,
+            "bytes=5 sum=" + std::to_string('a' + 'b' + 'c' + 'd' + 'e'));
   EXPECT_EQ(rs[1].body, "c");
 }
 
 TEST_F(StreamTest, MalformedChunkAbortsTheHoldAndCloses) {
   Raw r;
-  Talk("POST /s/count HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX", 1, &r);
+  Talk(
+      "POST /s/count HTTP/1.1\r\nTransfer-Encoding: "
+      "chunked\r\n\r\n5\r\nhelloXX",
+      1, &r);
   ASSERT_TRUE(Until([&] { return r.closed > 0; }));
   EXPECT_EQ(G().finishes, 1);
   EXPECT_EQ(G().aborted, 1);
   Raw r2;
-  Talk("POST /s/count HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 1, &r2);
+  Talk("POST /s/count HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 1,
+       &r2);
   ASSERT_TRUE(Until([&] { return r2.closed > 0; }));
   EXPECT_EQ(G().aborted, 2);
 }
@@ -205,7 +223,8 @@ TEST_F(StreamTest, SlowHolderPushesBackOnTheClient) {
   // Without resume nothing moves past the stream buffer: the client keeps
   // most of the body in its own send buffer.
   for (int i = 0; i < 200; i++) mg_mgr_poll(&mgr_, 0);
-  EXPECT_LE(G().server->recv_mbuf.len, static_cast<size_t>(MG_HTTP_STREAM_BUFFER) + 65536);
+  EXPECT_LE(G().server->recv_mbuf.len,
+            static_cast<size_t>(MG_HTTP_STREAM_BUFFER) + 65536);
   EXPECT_GT(c->send_mbuf.len, body.size() / 2);
   // Resuming drains it all, 1000 bytes a call.
   for (int i = 0; i < 20000 && Split(r.data).empty(); i++) {
@@ -214,14 +233,16 @@ TEST_F(StreamTest, SlowHolderPushesBackOnTheClient) {
   }
   std::vector<Resp> rs = Split(r.data);
   ASSERT_EQ(rs.size(), 1u);
-  EXPECT_EQ(rs[0].body, "bytes=" + std::to_string(body.size()) + " sum=" + std::to_string(sum));
+  EXPECT_EQ(rs[0].body, "bytes=" + std::to_string(body.size()) +
+                            " sum=" + std::to_string(sum));
 }
 
 TEST_F(StreamTest, EarlyAnswerDropsTheRestOfTheBodyAndKeepsTheConnection) {
   uint64_t sum;
   std::string body = Pattern(1024 * 1024, &sum);
   Raw r;
-  std::vector<Resp> rs = Talk(Post("/s/early", body) + "GET /c HTTP/1.1\r\n\r\n", 2, &r);
+  std::vector<Resp> rs =
+      Talk(Post("/s/early", body) + "GET /c HTTP/1.1\r\n\r\n", 2, &r);
   ASSERT_EQ(rs.size(), 2u);
   EXPECT_EQ(rs[0].code, 413);
   EXPECT_EQ(rs[1].body, "c");
@@ -232,10 +253,11 @@ TEST_F(StreamTest, EarlyAnswerDropsTheRestOfTheBodyAndKeepsTheConnection) {
 
 TEST_F(StreamTest, ExpectContinueIsAnsweredWhenClaimed) {
   Raw r;
-  struct mg_connection *c = Send(
-      "mem://srv", &r,
-      "POST /s/count HTTP/1.1\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
-  ASSERT_TRUE(Until([&] { return r.data.find("100 Continue") != std::string::npos; }));
+  struct mg_connection *c = Send("mem://srv", &r,
+                                 "POST /s/count HTTP/1.1\r\nContent-Length: "
+                                 "4\r\nExpect: 100-continue\r\n\r\n");
+  ASSERT_TRUE(
+      Until([&] { return r.data.find("100 Continue") != std::string::npos; }));
   mg_send(c, "wxyz", 4);
   ASSERT_TRUE(Until([&] { return Split(r.data).size() >= 2; }));
   EXPECT_EQ(Split(r.data)[1].body,
@@ -245,7 +267,8 @@ TEST_F(StreamTest, ExpectContinueIsAnsweredWhenClaimed) {
 TEST_F(StreamTest, ClientGoingAwayMidBodyAbortsOnce) {
   Raw r;
   struct mg_connection *c =
-      Send("mem://srv", &r, "POST /s/count HTTP/1.1\r\nContent-Length: 100000\r\n\r\npartial");
+      Send("mem://srv", &r,
+           "POST /s/count HTTP/1.1\r\nContent-Length: 100000\r\n\r\npartial");
   ASSERT_TRUE(Until([&] { return G().claims == 1; }));
   c->flags |= MG_F_CLOSE_IMMEDIATELY;
   ASSERT_TRUE(Until([&] { return G().finishes == 1; }));
@@ -256,7 +279,8 @@ TEST_F(StreamTest, ClientGoingAwayMidBodyAbortsOnce) {
 
 TEST_F(StreamTest, ResponseOverManyPollsBetweenPipelinedRequests) {
   std::string req =
-      "GET /a HTTP/1.1\r\n\r\nGET /gen/40 HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\n"
+      "GET /a HTTP/1.1\r\n\r\nGET /gen/40 HTTP/1.1\r\n\r\nGET /b "
+      "HTTP/1.1\r\n\r\n"
       "GET /gen/3 HTTP/1.1\r\n\r\nGET /c HTTP/1.1\r\n\r\n";
   Raw r;
   std::vector<Resp> rs = Talk(req, 5, &r);
@@ -264,7 +288,8 @@ TEST_F(StreamTest, ResponseOverManyPollsBetweenPipelinedRequests) {
   EXPECT_EQ(rs[0].body, "a");
   ASSERT_EQ(rs[1].body.size(), 40u * 16384);
   for (int i = 0; i < 40; i++) {
-    EXPECT_EQ(rs[1].body[static_cast<size_t>(i) * 16384], static_cast<char>('a' + (40 - i) % 26));
+    EXPECT_EQ(rs[1].body[static_cast<size_t>(i) * 16384],
+              static_cast<char>('a' + (40 - i) % 26));
   }
   EXPECT_EQ(rs[2].body, "b");
   EXPECT_EQ(rs[3].body.size(), 3u * 16384);
@@ -277,11 +302,13 @@ TEST_F(StreamTest, ResponseOverManyPollsBetweenPipelinedRequests) {
 
 TEST_F(StreamTest, HeldResponseThenConnectionCloseHonoured) {
   Raw r;
-  std::vector<Resp> rs =
-      Talk("GET /gen/2 HTTP/1.1\r\nConnection: close\r\n\r\nGET /a HTTP/1.1\r\n\r\n", 2, &r);
+  std::vector<Resp> rs = Talk(
+      "GET /gen/2 HTTP/1.1\r\nConnection: close\r\n\r\nGET /a HTTP/1.1\r\n\r\n",
+      2, &r);
   ASSERT_TRUE(Until([&] { return r.closed > 0; }));
   rs = Split(r.data);
-  ASSERT_EQ(rs.size(), 1u);  // the pipelined request after "close" is not served
+  ASSERT_EQ(rs.size(),
+            1u);  // the pipelined request after "close" is not served
   EXPECT_EQ(rs[0].body.size(), 2u * 16384);
 }
 
@@ -290,7 +317,8 @@ TEST_F(StreamTest, InternalRedirectRestartsAsGetWithTheSameHeaders) {
   std::string body = Pattern(300000, &sum);
   Raw r;
   std::vector<Resp> rs =
-      Talk(Post("/s/redirect", body, "Cookie: id=42\r\nContent-Type: text/plain\r\n") +
+      Talk(Post("/s/redirect", body,
+                "Cookie: id=42\r\nContent-Type: text/plain\r\n") +
                "GET /c HTTP/1.1\r\n\r\n",
            2, &r);
   ASSERT_EQ(rs.size(), 2u);
@@ -303,7 +331,8 @@ TEST_F(StreamTest, InternalRedirectRestartsAsGetWithTheSameHeaders) {
 
 TEST_F(StreamTest, RedirectLoopEndsAfterTheLimit) {
   Raw r;
-  std::vector<Resp> rs = Talk(Post("/s/loop", "x") + "GET /a HTTP/1.1\r\n\r\n", 2, &r);
+  std::vector<Resp> rs =
+      Talk(Post("/s/loop", "x") + "GET /a HTTP/1.1\r\n\r\n", 2, &r);
   ASSERT_EQ(rs.size(), 2u);
   EXPECT_EQ(rs[0].code, 500);
   EXPECT_EQ(rs[1].body, "a");
@@ -333,12 +362,13 @@ TEST_F(StreamTest, NothingIsClaimedWithoutDeclaredOptionsOrForEndpoints) {
   // An endpoint's requests go to its handler.
   static int ep_hits;
   ep_hits = 0;
-  mg_register_http_endpoint(lc_, "/s/ep", [](struct mg_connection *c, int ev, void *) {
-    if (ev == MG_EV_HTTP_REQUEST) {
-      ep_hits++;
-      streamtest::Answer(c, 200, "ep");
-    }
-  });
+  mg_register_http_endpoint(lc_, "/s/ep",
+                            [](struct mg_connection *c, int ev, void *) {
+                              if (ev == MG_EV_HTTP_REQUEST) {
+                                ep_hits++;
+                                streamtest::Answer(c, 200, "ep");
+                              }
+                            });
   Raw r2;
   std::vector<Resp> rs = Talk(Post("/s/ep", "abc"), 1, &r2);
   ASSERT_EQ(rs.size(), 1u);

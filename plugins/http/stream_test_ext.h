@@ -29,14 +29,14 @@ extern const struct mg_http_ext kStreamExt;
 
 // What the extension saw; reset by each test.
 struct Ctl {
-  int claims = 0;             // claim hook calls that took a request
-  int finishes = 0;           // finish calls
-  int aborted = 0;            // ... of which aborted
-  int last_calls = 0;         // body calls with last set
-  int produce_polls = 0;      // distinct manager polls with a produce call
-  long last_poll = -1;        // mgr->num_calls at the last produce
-  size_t slow_take = 1000;    // bytes /s/slow takes per call
-  size_t max_recv_seen = 0;   // largest recv_mbuf seen in body calls
+  int claims = 0;            // claim hook calls that took a request
+  int finishes = 0;          // finish calls
+  int aborted = 0;           // ... of which aborted
+  int last_calls = 0;        // body calls with last set
+  int produce_polls = 0;     // distinct manager polls with a produce call
+  long last_poll = -1;       // mgr->num_calls at the last produce
+  size_t slow_take = 1000;   // bytes /s/slow takes per call
+  size_t max_recv_seen = 0;  // largest recv_mbuf seen in body calls
   struct mg_connection *server = nullptr;  // connection of the last claim
 };
 
@@ -57,14 +57,16 @@ struct Req {
 
 inline bool Is(const Req *r, const char *uri) { return r->uri == uri; }
 
-inline void Answer(struct mg_connection *nc, int code, const std::string &body) {
+inline void Answer(struct mg_connection *nc, int code,
+                   const std::string &body) {
   mg_printf(nc, "HTTP/1.1 %d X\r\nContent-Length: %d\r\n\r\n", code,
             static_cast<int>(body.size()));
   mg_send(nc, body.data(), static_cast<int>(body.size()));
 }
 
-inline int Claim(struct mg_connection *nc, struct http_message *hm, const char *,
-                 const cs_stat_t *, const struct mg_serve_http_opts *) {
+inline int Claim(struct mg_connection *nc, struct http_message *hm,
+                 const char *, const cs_stat_t *,
+                 const struct mg_serve_http_opts *) {
   std::string uri(hm->uri.p, hm->uri.len);
   if (uri.compare(0, 3, "/s/") != 0) return 0;
   Req *r = new Req();
@@ -78,12 +80,14 @@ inline int Claim(struct mg_connection *nc, struct http_message *hm, const char *
   return 1;
 }
 
-inline size_t Body(struct mg_connection *nc, void *req, const char *data, size_t len,
-                   int last) {
+inline size_t Body(struct mg_connection *nc, void *req, const char *data,
+                   size_t len, int last) {
   Req *r = static_cast<Req *>(req);
-  if (nc->recv_mbuf.len > G().max_recv_seen) G().max_recv_seen = nc->recv_mbuf.len;
+  if (nc->recv_mbuf.len > G().max_recv_seen)
+    G().max_recv_seen = nc->recv_mbuf.len;
   if (Is(r, "/s/slow") && len > G().slow_take) len = G().slow_take, last = 0;
-  for (size_t i = 0; i < len; i++) r->sum += static_cast<unsigned char>(data[i]);
+  for (size_t i = 0; i < len; i++)
+    r->sum += static_cast<unsigned char>(data[i]);
   r->bytes += len;
   if (last) {
     r->body_done = true;
@@ -114,13 +118,16 @@ inline int Produce(struct mg_connection *nc, void *req) {
     return 1;
   }
   if (!r->body_done) return 0;
-  if (Is(r, "/s/redirect")) return mg_http_ext_redirect(nc, "/target?x=1") == 0 ? 0 : -1;
+  if (Is(r, "/s/redirect"))
+    return mg_http_ext_redirect(nc, "/target?x=1") == 0 ? 0 : -1;
   if (Is(r, "/s/loop")) {
     if (mg_http_ext_redirect(nc, "/s/loop") == 0) return 0;
     Answer(nc, 500, "redirect loop");
     return 1;
   }
-  Answer(nc, 200, "bytes=" + std::to_string(r->bytes) + " sum=" + std::to_string(r->sum));
+  Answer(
+      nc, 200,
+      "bytes=" + std::to_string(r->bytes) + " sum=" + std::to_string(r->sum));
   return 1;
 }
 
@@ -130,8 +137,9 @@ inline void Finish(struct mg_connection *, void *req, int aborted) {
   delete static_cast<Req *>(req);
 }
 
-inline int Serve(struct mg_connection *nc, struct http_message *hm, const char *,
-                 const cs_stat_t *, const struct mg_serve_http_opts *) {
+inline int Serve(struct mg_connection *nc, struct http_message *hm,
+                 const char *, const cs_stat_t *,
+                 const struct mg_serve_http_opts *) {
   std::string uri(hm->uri.p, hm->uri.len);
   if (uri.compare(0, 5, "/gen/") != 0) return 0;
   Req *r = new Req();
@@ -147,24 +155,42 @@ inline int Serve(struct mg_connection *nc, struct http_message *hm, const char *
 
 inline const struct mg_http_ext &Ext() { return kStreamExt; }
 
-inline int Init(struct mg_mgr *mgr, void *) { return mg_http_ext_register(mgr, &Ext()); }
+inline int Init(struct mg_mgr *mgr, void *) {
+  return mg_http_ext_register(mgr, &Ext());
+}
 
 inline const struct mg_plugin &Plugin() {
   static const struct mg_plugin *const deps[] = {&mg_plugin_http, nullptr};
-  static const struct mg_plugin p = {
-      MG_PLUGIN_ABI_VERSION, "test_stream_ext", deps, 0, 0, 0, 0, Init, nullptr,
-      nullptr, nullptr, nullptr};
+  static const struct mg_plugin p = {MG_PLUGIN_ABI_VERSION,
+                                     "test_stream_ext",
+                                     deps,
+                                     0,
+                                     0,
+                                     0,
+                                     0,
+                                     Init,
+                                     nullptr,
+                                     nullptr,
+                                     nullptr,
+                                     nullptr};
   return p;
 }
 
 }  // namespace streamtest
 
 // Defined once, in the test's .cc file: STREAMTEST_DEFINE_EXT.
-#define STREAMTEST_DEFINE_EXT                                                   \
-  namespace streamtest {                                                        \
-  const struct mg_http_ext kStreamExt = {                                       \
-      MG_HTTP_EXT_VERSION, "test_stream", nullptr, nullptr, nullptr, Serve,     \
-      Claim,               Body,          Produce, Finish};                     \
+#define STREAMTEST_DEFINE_EXT                                 \
+  namespace streamtest {                                      \
+  const struct mg_http_ext kStreamExt = {MG_HTTP_EXT_VERSION, \
+                                         "test_stream",       \
+                                         nullptr,             \
+                                         nullptr,             \
+                                         nullptr,             \
+                                         Serve,               \
+                                         Claim,               \
+                                         Body,                \
+                                         Produce,             \
+                                         Finish};             \
   }
 
 #endif  // MG_PLUGINS_HTTP_STREAM_TEST_EXT_H

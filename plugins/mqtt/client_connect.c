@@ -22,7 +22,8 @@ void mg_send_mqtt_handshake_opt(struct mg_connection *nc, const char *client_id,
   static const char proto[] = "MQTT";
   uint8_t f = connect_flags(&opts), fixed[2];
   struct mg_str id = mg_mk_str(client_id), wt = mg_mk_str(opts.will_topic),
-                wm = mg_mk_str(opts.will_message), user = mg_mk_str(opts.user_name),
+                wm = mg_mk_str(opts.will_message),
+                user = mg_mk_str(opts.user_name),
                 pass = mg_mk_str(opts.password);
   size_t rem = 2 + 4 + 1 + 1 + 2 + 2 + id.len;
   struct mg_mqtt_proto_data *pd;

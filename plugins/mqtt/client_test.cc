@@ -16,11 +16,11 @@ namespace {
 
 // What one side saw.
 struct Seen {
-  std::vector<int> events;           // MQTT events, in order
-  std::vector<std::string> strings;  // interesting fields, per event
-  std::vector<int> ids;              // message ids
-  int closed = 0;                    // MG_EV_CLOSE count
-  int connected = -1;                // MG_EV_CONNECT status
+  std::vector<int> events;               // MQTT events, in order
+  std::vector<std::string> strings;      // interesting fields, per event
+  std::vector<int> ids;                  // message ids
+  int closed = 0;                        // MG_EV_CLOSE count
+  int connected = -1;                    // MG_EV_CONNECT status
   struct mg_connection *last = nullptr;  // connection of the last event
 };
 
@@ -41,8 +41,8 @@ void Record(struct mg_connection *c, int ev, void *ev_data) {
     case MG_EV_MQTT_CONNECT:
       f = Str(mm->client_id) + "|" + Str(mm->will_topic) + "|" +
           Str(mm->will_message) + "|" + Str(mm->user_name) + "|" +
-          Str(mm->password) + "|" + std::to_string(mm->keep_alive_timer) +
-          "|" + std::to_string(mm->connect_flags);
+          Str(mm->password) + "|" + std::to_string(mm->keep_alive_timer) + "|" +
+          std::to_string(mm->connect_flags);
       break;
     case MG_EV_MQTT_PUBLISH:
       f = Str(mm->topic) + "=" + Str(mm->payload) + "/q" +
@@ -51,14 +51,16 @@ void Record(struct mg_connection *c, int ev, void *ev_data) {
     case MG_EV_MQTT_SUBSCRIBE: {
       struct mg_str t;
       uint8_t q;
-      for (int pos = 0; (pos = mg_mqtt_next_subscribe_topic(mm, &t, &q, pos)) > 0;) {
+      for (int pos = 0;
+           (pos = mg_mqtt_next_subscribe_topic(mm, &t, &q, pos)) > 0;) {
         f += Str(t) + ":" + std::to_string(q) + ",";
       }
       break;
     }
     case MG_EV_MQTT_UNSUBSCRIBE: {
       struct mg_str t;
-      for (int pos = 0; (pos = mg_mqtt_next_unsubscribe_topic(mm, &t, pos)) > 0;) {
+      for (int pos = 0;
+           (pos = mg_mqtt_next_unsubscribe_topic(mm, &t, pos)) > 0;) {
         f += Str(t) + ",";
       }
       break;
@@ -87,7 +89,8 @@ class MqttLayerTest : public ::testing::Test {
     mg_set_protocol_mqtt(lc_);
   }
   void TearDown() override {
-    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c; c = mg_next(&mgr_, c)) {
+    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c;
+         c = mg_next(&mgr_, c)) {
       c->handler = nullptr;
     }
     mg_mgr_free(&mgr_);
@@ -125,13 +128,15 @@ TEST_F(MqttLayerTest, EveryPacketBothWays) {
   mg_send_mqtt_handshake_opt(c, "cid-1", opts);
   ASSERT_TRUE(WaitEvents(&server_, 1));
   EXPECT_EQ(server_.events[0], MG_EV_MQTT_CONNECT);
-  EXPECT_EQ(server_.strings[0], "cid-1|w/t|gone|alice|secret|30|" +
-                                    std::to_string(0x02 | 0x04 | 0x08 | 0x20 | 0x40 | 0x80));
+  EXPECT_EQ(server_.strings[0],
+            "cid-1|w/t|gone|alice|secret|30|" +
+                std::to_string(0x02 | 0x04 | 0x08 | 0x20 | 0x40 | 0x80));
   struct mg_connection *s = server_.last;
   ASSERT_NE(s, nullptr);
   // The accepted connection's layer exposes proto_data as the reference did.
   ASSERT_NE(c->proto_data, nullptr);
-  EXPECT_EQ(static_cast<struct mg_mqtt_proto_data *>(c->proto_data)->keep_alive, 30);
+  EXPECT_EQ(static_cast<struct mg_mqtt_proto_data *>(c->proto_data)->keep_alive,
+            30);
 
   mg_mqtt_connack(s, MG_EV_MQTT_CONNACK_ACCEPTED);
   mg_mqtt_publish(c, "a/b", 7, MG_MQTT_QOS(1) | MG_MQTT_RETAIN, "hi", 2);
@@ -146,11 +151,11 @@ TEST_F(MqttLayerTest, EveryPacketBothWays) {
   mg_mqtt_puback(c, 13);
   mg_mqtt_disconnect(c);
   ASSERT_TRUE(WaitEvents(&server_, 10));
-  std::vector<int> want = {MG_EV_MQTT_CONNECT, MG_EV_MQTT_PUBLISH,
+  std::vector<int> want = {MG_EV_MQTT_CONNECT,   MG_EV_MQTT_PUBLISH,
                            MG_EV_MQTT_SUBSCRIBE, MG_EV_MQTT_UNSUBSCRIBE,
-                           MG_EV_MQTT_PINGREQ, MG_EV_MQTT_PUBREC,
-                           MG_EV_MQTT_PUBREL, MG_EV_MQTT_PUBCOMP,
-                           MG_EV_MQTT_PUBACK, MG_EV_MQTT_DISCONNECT};
+                           MG_EV_MQTT_PINGREQ,   MG_EV_MQTT_PUBREC,
+                           MG_EV_MQTT_PUBREL,    MG_EV_MQTT_PUBCOMP,
+                           MG_EV_MQTT_PUBACK,    MG_EV_MQTT_DISCONNECT};
   EXPECT_EQ(server_.events, want);
   EXPECT_EQ(server_.strings[1], "a/b=hi/q1");
   EXPECT_EQ(server_.ids[1], 7);
@@ -167,9 +172,9 @@ TEST_F(MqttLayerTest, EveryPacketBothWays) {
   mg_mqtt_publish(s, "x/y", 0, MG_MQTT_QOS(0), "data", 4);
   mg_mqtt_puback(s, 7);
   ASSERT_TRUE(WaitEvents(&cl, 6));
-  std::vector<int> cwant = {MG_EV_MQTT_CONNACK, MG_EV_MQTT_SUBACK,
+  std::vector<int> cwant = {MG_EV_MQTT_CONNACK,  MG_EV_MQTT_SUBACK,
                             MG_EV_MQTT_UNSUBACK, MG_EV_MQTT_PINGRESP,
-                            MG_EV_MQTT_PUBLISH, MG_EV_MQTT_PUBACK};
+                            MG_EV_MQTT_PUBLISH,  MG_EV_MQTT_PUBACK};
   EXPECT_EQ(cl.events, cwant);
   EXPECT_EQ(cl.strings[0], "0");
   EXPECT_EQ(cl.strings[1], "2");
@@ -192,9 +197,8 @@ TEST_F(MqttLayerTest, KeepAliveSendsPingreq) {
   memset(&opts, 0, sizeof(opts));
   opts.keep_alive = 1;
   mg_send_mqtt_handshake_opt(c, "ka", opts);
-  ASSERT_TRUE(PollUntil(&mgr_, [&] {
-    return server_.events.size() >= 2;
-  }, 5.0));
+  ASSERT_TRUE(PollUntil(
+      &mgr_, [&] { return server_.events.size() >= 2; }, 5.0));
   EXPECT_EQ(server_.events[1], MG_EV_MQTT_PINGREQ);
 }
 

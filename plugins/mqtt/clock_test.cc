@@ -69,9 +69,8 @@ class MqttClockTest : public ::testing::Test {
     memset(&h, 0, sizeof(h));
     h.keep_alive = keep_alive;
     mg_send_mqtt_handshake_opt(c, "ka", h);
-    EXPECT_TRUE(mgtest::PollUntil(&mgr_, [&] {
-      return !server_.events.empty();
-    }));
+    EXPECT_TRUE(
+        mgtest::PollUntil(&mgr_, [&] { return !server_.events.empty(); }));
     return c;
   }
   // Lets seconds pass in 0.5 s steps, then lets what they caused arrive

@@ -54,9 +54,7 @@ static struct mg_str read_str(struct reader *r) {
   return s;
 }
 
-static size_t left(const struct reader *r) {
-  return (size_t) (r->end - r->p);
-}
+static size_t left(const struct reader *r) { return (size_t) (r->end - r->p); }
 
 int mg_mqtt_parse_header(const void *buf, size_t len, uint8_t *type_flags,
                          size_t *remaining) {

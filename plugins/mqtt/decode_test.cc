@@ -29,8 +29,8 @@ std::string Connect(int flags, const std::string &rest) {
 }
 
 TEST(Decode, Connect) {
-  std::string pkt = Connect(0xC6 | 0x08, S("cid") + S("will/t") + S("bye") +
-                                             S("user") + S("pw"));
+  std::string pkt = Connect(
+      0xC6 | 0x08, S("cid") + S("will/t") + S("bye") + S("user") + S("pw"));
   struct mg_mqtt_message mm;
   ASSERT_EQ(Parse(pkt, &mm), static_cast<int>(pkt.size()));
   EXPECT_EQ(mm.cmd, MG_MQTT_CMD_CONNECT);
@@ -168,14 +168,14 @@ TEST(DecodeHostile, ShortAcks) {
 }
 
 TEST(DecodeHostile, ConnectFieldsMissingOrTruncated) {
-  EXPECT_EQ(Parse(Connect(0x04, S("cid"))), -1);              // will: none
-  EXPECT_EQ(Parse(Connect(0x04, S("cid") + S("t"))), -1);     // no message
+  EXPECT_EQ(Parse(Connect(0x04, S("cid"))), -1);           // will: none
+  EXPECT_EQ(Parse(Connect(0x04, S("cid") + S("t"))), -1);  // no message
   EXPECT_EQ(Parse(Connect(0x04, S("cid") + S("t") + B({0, 5}) + "ab")), -1);
-  EXPECT_EQ(Parse(Connect(0x80, S("cid"))), -1);              // no user
-  EXPECT_EQ(Parse(Connect(0xC0, S("cid") + S("u"))), -1);     // no password
+  EXPECT_EQ(Parse(Connect(0x80, S("cid"))), -1);           // no user
+  EXPECT_EQ(Parse(Connect(0xC0, S("cid") + S("u"))), -1);  // no password
   EXPECT_EQ(Parse(Connect(0xC0, S("cid") + S("u") + B({0}))), -1);
-  EXPECT_EQ(Parse(Connect(0x02, B({0, 9}) + "cid")), -1);     // short id
-  EXPECT_EQ(Parse(P(0x10, S("MQTT") + B({4, 2}))), -1);       // no keep-alive
+  EXPECT_EQ(Parse(Connect(0x02, B({0, 9}) + "cid")), -1);  // short id
+  EXPECT_EQ(Parse(P(0x10, S("MQTT") + B({4, 2}))), -1);    // no keep-alive
 }
 
 TEST(DecodeHostile, ConnectBytesAfterPayload) {
@@ -201,7 +201,8 @@ TEST(DecodeHostile, SubscribeAThousandFilters) {
   for (int i = 0; i < 1000; i++) body += S("t/" + std::to_string(i)) + B({0});
   EXPECT_EQ(Parse(P(0x82, body)), -1);
   std::string ok = B({0, 1});
-  for (int i = 0; i < MG_MQTT_MAX_TOPICS_PER_SUBSCRIBE; i++) ok += S("t") + B({0});
+  for (int i = 0; i < MG_MQTT_MAX_TOPICS_PER_SUBSCRIBE; i++)
+    ok += S("t") + B({0});
   EXPECT_GT(Parse(P(0x82, ok)), 0);
 }
 
@@ -210,7 +211,7 @@ TEST(DecodeHostile, SubscribeBadFilterOrQos) {
   EXPECT_EQ(Parse(P(0x82, B({0, 1}) + S("a+") + B({0}))), -1);
   EXPECT_EQ(Parse(P(0x82, B({0, 1}) + S("") + B({0}))), -1);
   EXPECT_EQ(Parse(P(0x82, B({0, 1}) + S("a") + B({3}))), -1);
-  EXPECT_EQ(Parse(P(0x82, B({0, 1}) + S("a"))), -1);  // no QoS byte
+  EXPECT_EQ(Parse(P(0x82, B({0, 1}) + S("a"))), -1);           // no QoS byte
   EXPECT_EQ(Parse(P(0x82, B({0, 0}) + S("a") + B({0}))), -1);  // id 0
   EXPECT_EQ(Parse(P(0x80, B({0, 1}) + S("a") + B({0}))), -1);  // flags
 }
@@ -225,11 +226,14 @@ TEST(DecodeHostile, TopicLengthPastEnd) {
 
 TEST(DecodeHostile, PublishTopicEmptyOrNotUtf8) {
   EXPECT_EQ(Parse(P(0x30, S("") + "x")), -1);
-  EXPECT_EQ(Parse(P(0x30, S("a\xff" "b") + "x")), -1);
-  EXPECT_EQ(Parse(P(0x30, S("a\xc0\x80") + "x")), -1);        // overlong NUL
-  EXPECT_EQ(Parse(P(0x30, S("\xed\xa0\x80") + "x")), -1);     // surrogate
+  EXPECT_EQ(Parse(P(0x30, S("a\xff"
+                            "b") +
+                              "x")),
+            -1);
+  EXPECT_EQ(Parse(P(0x30, S("a\xc0\x80") + "x")), -1);     // overlong NUL
+  EXPECT_EQ(Parse(P(0x30, S("\xed\xa0\x80") + "x")), -1);  // surrogate
   EXPECT_EQ(Parse(P(0x30, S(std::string("a\0b", 3)) + "x")), -1);
-  EXPECT_EQ(Parse(P(0x30, S("\xe2\x82") + "x")), -1);         // truncated
+  EXPECT_EQ(Parse(P(0x30, S("\xe2\x82") + "x")), -1);  // truncated
   EXPECT_GT(Parse(P(0x30, S("caf\xc3\xa9/\xe2\x82\xac") + "x")), 0);
 }
 

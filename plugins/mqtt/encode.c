@@ -49,8 +49,8 @@ void mg_mqtt_publish(struct mg_connection *nc, const char *topic,
   struct mg_str t = mg_mk_str(topic);
   int qos = MG_MQTT_GET_QOS(flags);
   size_t rem = 2 + t.len + (qos > 0 ? 2 : 0) + len;
-  mg__mqtt_send_header(nc, (uint8_t) ((MG_MQTT_CMD_PUBLISH << 4) | (flags & 0x0f)),
-                       rem);
+  mg__mqtt_send_header(
+      nc, (uint8_t) ((MG_MQTT_CMD_PUBLISH << 4) | (flags & 0x0f)), rem);
   mg__mqtt_send_str(nc, t);
   if (qos > 0) mg__mqtt_send_u16(nc, message_id);
   mg_send(nc, data, (int) len);

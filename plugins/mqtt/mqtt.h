@@ -106,9 +106,9 @@ struct mg_mqtt_message {
   uint16_t message_id;      /* packet identifier, 0 if none */
 
   /* CONNECT */
-  uint8_t protocol_version;  /* protocol level: 4 (3.1.1) or 3 (3.1) */
-  uint8_t connect_flags;     /* MG_MQTT_CLEAN_SESSION, MG_MQTT_HAS_* ... */
-  uint16_t keep_alive_timer; /* keep-alive in seconds, 0: none */
+  uint8_t protocol_version;    /* protocol level: 4 (3.1.1) or 3 (3.1) */
+  uint8_t connect_flags;       /* MG_MQTT_CLEAN_SESSION, MG_MQTT_HAS_* ... */
+  uint16_t keep_alive_timer;   /* keep-alive in seconds, 0: none */
   struct mg_str protocol_name; /* "MQTT" or "MQIsdp" */
   struct mg_str client_id;     /* may be empty */
   struct mg_str will_topic;    /* if MG_MQTT_HAS_WILL */

@@ -25,7 +25,9 @@ inline std::string B(std::initializer_list<int> bytes) {
 
 // A length-prefixed string.
 inline std::string S(const std::string &s) {
-  return B({static_cast<int>(s.size() >> 8), static_cast<int>(s.size() & 0xff)}) + s;
+  return B({static_cast<int>(s.size() >> 8),
+            static_cast<int>(s.size() & 0xff)}) +
+         s;
 }
 
 // A packet: first byte, Remaining Length, body.
@@ -42,10 +44,13 @@ inline std::string P(int first, const std::string &body) {
 }
 
 // A CONNECT: flags, keep-alive, client id, then the rest of the payload.
-inline std::string ConnectPacket(int flags, int keep_alive, const std::string &id,
+inline std::string ConnectPacket(int flags, int keep_alive,
+                                 const std::string &id,
                                  const std::string &rest = "",
-                                 const std::string &proto = "MQTT", int level = 4) {
-  return P(0x10, S(proto) + B({level, flags, keep_alive >> 8, keep_alive & 0xff}) +
+                                 const std::string &proto = "MQTT",
+                                 int level = 4) {
+  return P(0x10, S(proto) +
+                     B({level, flags, keep_alive >> 8, keep_alive & 0xff}) +
                      S(id) + rest);
 }
 
@@ -55,8 +60,9 @@ inline std::string SubscribePacket(int id, const std::string &filter, int qos) {
 }
 
 // A PUBLISH (the packet id only when qos > 0).
-inline std::string PublishPacket(const std::string &topic, const std::string &payload,
-                                 int qos = 0, int id = 0) {
+inline std::string PublishPacket(const std::string &topic,
+                                 const std::string &payload, int qos = 0,
+                                 int id = 0) {
   std::string idb = qos > 0 ? B({id >> 8, id & 0xff}) : "";
   return P(0x30 | (qos << 1), S(topic) + idb + payload);
 }

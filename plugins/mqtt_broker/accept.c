@@ -84,8 +84,8 @@ void mg__mqtt_on_connect(struct mg_connection *nc, struct mg__mqtt_bconn *bc,
     mg__mqtt_drop(nc);
     return;
   }
-  code = proto > 0 ? MG_EV_MQTT_CONNACK_UNACCEPTABLE_VERSION
-                   : check_client_id(mm);
+  code =
+      proto > 0 ? MG_EV_MQTT_CONNACK_UNACCEPTABLE_VERSION : check_client_id(mm);
   if (code == 0) code = authenticate(nc, mm);
   if (code != 0) {
     refuse_connect(nc, code);

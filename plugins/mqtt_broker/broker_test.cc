@@ -59,8 +59,8 @@ TEST_F(BrokerTest, Qos2BothWays) {
   EXPECT_EQ(b->acked[0], 12);  // PUBCOMP after our PUBREL
   EXPECT_EQ(a->msgs[0].qos, 2);
   ASSERT_TRUE(Until([&] { return Session("a")->num_inflight == 0; }));
-  EXPECT_TRUE(std::find(a->events.begin(), a->events.end(), MG_EV_MQTT_PUBREL) !=
-              a->events.end());
+  EXPECT_TRUE(std::find(a->events.begin(), a->events.end(),
+                        MG_EV_MQTT_PUBREL) != a->events.end());
 }
 
 TEST_F(BrokerTest, GrantedQosIsTheMinimum) {
@@ -165,7 +165,8 @@ TEST_F(BrokerTest, WillOnKeepAliveExpiry) {
   Subscribe(a, "will/#", 0);
   // A raw client: CONNECT with keep-alive 1 s and a will, then silence.
   Client *raw = Open(true);
-  std::string c = ConnectPacket(0x02 | 0x04, 1, "silent", S("will/s") + S("timeout"));
+  std::string c =
+      ConnectPacket(0x02 | 0x04, 1, "silent", S("will/s") + S("timeout"));
   mg_send(raw->nc, c.data(), static_cast<int>(c.size()));
   double start = mg_time();
   ASSERT_TRUE(Until([&] { return a->msgs.size() == 1 && raw->closed; }, 6.0));
@@ -243,7 +244,8 @@ TEST_F(BrokerTest, QueueIsBounded) {
   mg_mqtt_disconnect(x->nc);
   ASSERT_TRUE(Until([&] { return x->closed == 1; }));
   Client *pub = Connect("pub");
-  for (int i = 0; i < 10; i++) Publish(pub, "b", std::to_string(i), 1, false, i + 1);
+  for (int i = 0; i < 10; i++)
+    Publish(pub, "b", std::to_string(i), 1, false, i + 1);
   Sync(pub);
   struct mg_mqtt_session *s = Session("bounded");
   EXPECT_EQ(s->num_queued, 5u);
@@ -260,7 +262,8 @@ TEST_F(BrokerTest, InflightWindowAndDupRetryOnReconnect) {
   x->auto_ack = false;
   Subscribe(x, "w", 1);
   Client *pub = Connect("pub");
-  for (int i = 0; i < 4; i++) Publish(pub, "w", "m" + std::to_string(i), 1, false, i + 1);
+  for (int i = 0; i < 4; i++)
+    Publish(pub, "w", "m" + std::to_string(i), 1, false, i + 1);
   ASSERT_TRUE(Until([&] { return x->msgs.size() == 2; }));
   Sync(pub);
   Sync(x);
@@ -284,7 +287,8 @@ TEST_F(BrokerTest, ZeroInflightWindowStillDelivers) {
   Client *a = Connect("a");
   Subscribe(a, "z", 1);
   Client *b = Connect("b");
-  for (int i = 0; i < 3; i++) Publish(b, "z", std::to_string(i), 1, false, i + 1);
+  for (int i = 0; i < 3; i++)
+    Publish(b, "z", std::to_string(i), 1, false, i + 1);
   ASSERT_TRUE(Until([&] { return a->msgs.size() == 3; }));
 }
 
@@ -297,13 +301,15 @@ TEST_F(BrokerTest, Qos2PubrelRetriedOnReconnect) {
   ASSERT_TRUE(Until([&] { return x->msgs.size() == 1; }));
   mg_mqtt_pubrec(x->nc, static_cast<uint16_t>(x->msgs[0].id));
   ASSERT_TRUE(Until([&] {
-    return std::count(x->events.begin(), x->events.end(), MG_EV_MQTT_PUBREL) == 1;
+    return std::count(x->events.begin(), x->events.end(), MG_EV_MQTT_PUBREL) ==
+           1;
   }));
   x->nc->flags |= MG_F_CLOSE_IMMEDIATELY;
   ASSERT_TRUE(Until([&] { return x->closed == 1; }));
   Client *y = Connect("q2", 0);
   ASSERT_TRUE(Until([&] {
-    return std::count(y->events.begin(), y->events.end(), MG_EV_MQTT_PUBREL) == 1;
+    return std::count(y->events.begin(), y->events.end(), MG_EV_MQTT_PUBREL) ==
+           1;
   }));
   EXPECT_TRUE(y->msgs.empty());  // not delivered again
   ASSERT_TRUE(Until([&] { return Session("q2")->num_inflight == 0; }));
@@ -373,8 +379,8 @@ TEST_F(BrokerTest, ConnectValidation) {
   } cases[] = {
       {ConnectPacket(2, 0, "v3", "", "MQTT", 3), 1},
       {ConnectPacket(2, 0, "v5", "", "MQTT", 5), 1},
-      {ConnectPacket(0, 0, ""), 2},                       // no id, clean 0
-      {ConnectPacket(2, 0, "", "", "MQIsdp", 3), 2},      // 3.1: id needed
+      {ConnectPacket(0, 0, ""), 2},                   // no id, clean 0
+      {ConnectPacket(2, 0, "", "", "MQIsdp", 3), 2},  // 3.1: id needed
       {ConnectPacket(2, 0, std::string(24, 'x'), "", "MQIsdp", 3), 2},
       {ConnectPacket(2, 0, "x", "", "HTTP", 4), -1},
   };
@@ -433,7 +439,8 @@ TEST_F(BrokerTest, RefusedConnectWithTrailingPackets) {
     return MG_EV_MQTT_CONNACK_NOT_AUTHORIZED;
   };
   Client *c = Open();
-  std::string bytes = ConnectPacket(2, 0, "x") + P(0x30, S("t") + "x") + P(0xC0, "");
+  std::string bytes =
+      ConnectPacket(2, 0, "x") + P(0x30, S("t") + "x") + P(0xC0, "");
   mg_send(c->nc, bytes.data(), static_cast<int>(bytes.size()));
   ASSERT_TRUE(Until([&] { return c->closed == 1; }));
   EXPECT_EQ(c->connack, MG_EV_MQTT_CONNACK_NOT_AUTHORIZED);
@@ -445,7 +452,8 @@ TEST_F(BrokerTest, PacketsAfterDisconnectIgnored) {
   Client *a = Connect("a");
   Subscribe(a, "t", 0);
   Client *c = Open(true);
-  std::string bytes = ConnectPacket(2, 0, "c") + P(0xE0, "") + P(0x30, S("t") + "late");
+  std::string bytes =
+      ConnectPacket(2, 0, "c") + P(0xE0, "") + P(0x30, S("t") + "late");
   mg_send(c->nc, bytes.data(), static_cast<int>(bytes.size()));
   ASSERT_TRUE(Until([&] { return c->closed == 1; }));
   Sync(a);
@@ -474,11 +482,14 @@ TEST(BrokerAttach, WorksWithoutForwarding) {
   mg_send_mqtt_handshake(b.nc, "b");
   struct mg_mqtt_topic_expression te = {"t", 0};
   mg_mqtt_subscribe(a.nc, &te, 1, 1);
-  ASSERT_TRUE(mgtest::PollUntil(&mgr, [&] { return !a.suback.empty() && b.connack == 0; }));
+  ASSERT_TRUE(mgtest::PollUntil(
+      &mgr, [&] { return !a.suback.empty() && b.connack == 0; }));
   mg_mqtt_publish(b.nc, "t", 0, 0, "x", 1);
   ASSERT_TRUE(mgtest::PollUntil(&mgr, [&] { return a.msgs.size() == 1; }));
   int n = 0;
-  for (struct mg_mqtt_session *s = mg_mqtt_next(&brk, nullptr); s; s = mg_mqtt_next(&brk, s)) n++;
+  for (struct mg_mqtt_session *s = mg_mqtt_next(&brk, nullptr); s;
+       s = mg_mqtt_next(&brk, s))
+    n++;
   EXPECT_EQ(n, 2);
   mg_mgr_free(&mgr);
   mg_mqtt_broker_free(&brk);

@@ -25,17 +25,17 @@ struct Msg {
 // One test client; its handler records what arrives.
 struct Client {
   struct mg_connection *nc = nullptr;
-  std::vector<Msg> msgs;            // PUBLISHes received
-  std::vector<int> events;          // MQTT events received
-  std::vector<uint8_t> suback;      // granted QoS of the last SUBACK
-  std::vector<int> acked;           // ids of PUBACK / PUBCOMP received
-  int connack = -1;                 // CONNACK return code
-  int session_present = -1;         // CONNACK session-present flag
-  int closed = 0;                   // MG_EV_CLOSE seen
-  int connected = -1;               // MG_EV_CONNECT status
-  int unsubacks = 0, pingresps = 0; // counts
-  bool auto_ack = true;             // answer QoS 1/2 deliveries
-  bool raw = false;                 // no mqtt layer: bytes only
+  std::vector<Msg> msgs;             // PUBLISHes received
+  std::vector<int> events;           // MQTT events received
+  std::vector<uint8_t> suback;       // granted QoS of the last SUBACK
+  std::vector<int> acked;            // ids of PUBACK / PUBCOMP received
+  int connack = -1;                  // CONNACK return code
+  int session_present = -1;          // CONNACK session-present flag
+  int closed = 0;                    // MG_EV_CLOSE seen
+  int connected = -1;                // MG_EV_CONNECT status
+  int unsubacks = 0, pingresps = 0;  // counts
+  bool auto_ack = true;              // answer QoS 1/2 deliveries
+  bool raw = false;                  // no mqtt layer: bytes only
 };
 
 inline void ClientHandler(struct mg_connection *c, int ev, void *ev_data) {
@@ -99,20 +99,22 @@ inline void ClientHandler(struct mg_connection *c, int ev, void *ev_data) {
 
 // Application hooks the broker's handler applies.
 struct Hooks {
-  std::function<uint8_t(struct mg_mqtt_message *)> auth;      // CONNACK code
-  std::function<bool(const std::string &, int)> acl;          // allow?
-  std::vector<int> events;                                    // seen by app
+  std::function<uint8_t(struct mg_mqtt_message *)> auth;  // CONNACK code
+  std::function<bool(const std::string &, int)> acl;      // allow?
+  std::vector<int> events;                                // seen by app
 };
 
 inline void BrokerHandler(struct mg_connection *c, int ev, void *ev_data) {
   Hooks *h = static_cast<Hooks *>(c->user_data);
   if (h != nullptr && ev != MG_EV_POLL) h->events.push_back(ev);
   if (h != nullptr && ev == MG_EV_MQTT_BROKER_AUTH && h->auth) {
-    struct mg_mqtt_broker_auth *a = static_cast<struct mg_mqtt_broker_auth *>(ev_data);
+    struct mg_mqtt_broker_auth *a =
+        static_cast<struct mg_mqtt_broker_auth *>(ev_data);
     a->return_code = h->auth(a->msg);
   }
   if (h != nullptr && ev == MG_EV_MQTT_BROKER_ACL && h->acl) {
-    struct mg_mqtt_broker_acl *a = static_cast<struct mg_mqtt_broker_acl *>(ev_data);
+    struct mg_mqtt_broker_acl *a =
+        static_cast<struct mg_mqtt_broker_acl *>(ev_data);
     a->allow = h->acl(Str(a->topic), a->action) ? 1 : 0;
   }
   mg_mqtt_broker(c, ev, ev_data);
@@ -133,7 +135,8 @@ class BrokerTest : public ::testing::Test {
     mg_set_protocol_mqtt(lc_);
   }
   void TearDown() override {
-    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c; c = mg_next(&mgr_, c)) {
+    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c;
+         c = mg_next(&mgr_, c)) {
       if (c->handler == ClientHandler) c->user_data = nullptr;
     }
     mg_mgr_free(&mgr_);
@@ -181,7 +184,8 @@ class BrokerTest : public ::testing::Test {
 
   void Publish(Client *cl, const char *topic, const std::string &payload,
                int qos = 0, bool retain = false, uint16_t id = 1) {
-    mg_mqtt_publish(cl->nc, topic, id, MG_MQTT_QOS(qos) | (retain ? MG_MQTT_RETAIN : 0),
+    mg_mqtt_publish(cl->nc, topic, id,
+                    MG_MQTT_QOS(qos) | (retain ? MG_MQTT_RETAIN : 0),
                     payload.data(), payload.size());
   }
 

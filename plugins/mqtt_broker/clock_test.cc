@@ -32,8 +32,8 @@ class BrokerClockTest : public BrokerTest {
   // "will/<id>" = "gone", accepted by the broker.
   Client *Silent(const std::string &id, int keep_alive) {
     Client *raw = Open(true);
-    std::string c = ConnectPacket(0x02 | 0x04, keep_alive, id,
-                                  S("will/" + id) + S("gone"));
+    std::string c =
+        ConnectPacket(0x02 | 0x04, keep_alive, id, S("will/" + id) + S("gone"));
     mg_send(raw->nc, c.data(), static_cast<int>(c.size()));
     EXPECT_TRUE(Until([&] { return Session(id) != nullptr; }));
     return raw;

@@ -6,9 +6,9 @@ namespace mqtttest {
 namespace {
 
 struct HostileCase {
-  const char *name;     // what is wrong
-  bool connect_first;   // send a valid CONNECT before the bytes
-  std::string bytes;    // the offending input
+  const char *name;    // what is wrong
+  bool connect_first;  // send a valid CONNECT before the bytes
+  std::string bytes;   // the offending input
 };
 
 std::string ThousandFilters() {
@@ -19,9 +19,12 @@ std::string ThousandFilters() {
 
 std::vector<HostileCase> Cases() {
   return {
-      {"remaining_length_fifth_byte", true, B({0x30, 0x80, 0x80, 0x80, 0x80, 0x01})},
-      {"remaining_length_overflowing", true, B({0x30, 0xff, 0xff, 0xff, 0xff, 0x7f})},
-      {"remaining_length_beyond_max_packet", true, B({0x30, 0xff, 0xff, 0xff, 0x7f}) + S("t")},
+      {"remaining_length_fifth_byte", true,
+       B({0x30, 0x80, 0x80, 0x80, 0x80, 0x01})},
+      {"remaining_length_overflowing", true,
+       B({0x30, 0xff, 0xff, 0xff, 0xff, 0x7f})},
+      {"remaining_length_beyond_max_packet", true,
+       B({0x30, 0xff, 0xff, 0xff, 0x7f}) + S("t")},
       {"puback_short", true, P(0x40, B({0}))},
       {"puback_empty", true, P(0x40, "")},
       {"pubrec_short", true, P(0x50, B({1}))},
@@ -32,18 +35,23 @@ std::vector<HostileCase> Cases() {
       {"connect_will_message_truncated", false,
        ConnectPacket(0x06, 0, "w", S("t") + B({0, 9}) + "abc")},
       {"connect_user_missing", false, ConnectPacket(0x82, 0, "u")},
-      {"connect_password_missing", false, ConnectPacket(0xC2, 0, "u", S("user"))},
-      {"connect_password_truncated", false, ConnectPacket(0xC2, 0, "u", S("user") + B({0, 4}) + "pw")},
-      {"connect_bytes_after_payload", false, ConnectPacket(0x02, 0, "u", "junk")},
+      {"connect_password_missing", false,
+       ConnectPacket(0xC2, 0, "u", S("user"))},
+      {"connect_password_truncated", false,
+       ConnectPacket(0xC2, 0, "u", S("user") + B({0, 4}) + "pw")},
+      {"connect_bytes_after_payload", false,
+       ConnectPacket(0x02, 0, "u", "junk")},
       {"connect_reserved_flag", false, ConnectPacket(0x03, 0, "u")},
       {"subscribe_no_filters", true, P(0x82, B({0, 1}))},
       {"subscribe_a_thousand_filters", true, ThousandFilters()},
-      {"subscribe_topic_past_end", true, P(0x82, B({0, 1, 0, 40}) + "a" + B({0}))},
+      {"subscribe_topic_past_end", true,
+       P(0x82, B({0, 1, 0, 40}) + "a" + B({0}))},
       {"unsubscribe_topic_past_end", true, P(0xA2, B({0, 1, 0, 40}) + "a")},
       {"publish_topic_past_end", true, P(0x30, B({0, 40}) + "abc")},
       {"publish_topic_empty", true, P(0x30, S("") + "x")},
       {"publish_topic_not_utf8", true, P(0x30, S("a\xff\xfe") + "x")},
-      {"publish_topic_with_nul", true, P(0x30, S(std::string("a\0b", 3)) + "x")},
+      {"publish_topic_with_nul", true,
+       P(0x30, S(std::string("a\0b", 3)) + "x")},
       {"publish_wildcard_plus", true, P(0x30, S("a/+/b") + "x")},
       {"publish_wildcard_hash", true, P(0x30, S("a/#") + "x")},
       {"publish_qos3", true, P(0x36, S("a") + B({0, 1}) + "x")},
@@ -75,7 +83,8 @@ TEST_P(HostileTest, ClosesOnlyTheOffender) {
   // The bystander is untouched.
   EXPECT_EQ(by->closed, 0);
   Publish(by, "live", "still here", 1, false, 3);
-  ASSERT_TRUE(Until([&] { return by->msgs.size() == 1 && by->acked.size() == 1; }));
+  ASSERT_TRUE(
+      Until([&] { return by->msgs.size() == 1 && by->acked.size() == 1; }));
   EXPECT_EQ(Session("bad"), nullptr);
 }
 

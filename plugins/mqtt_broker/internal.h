@@ -22,8 +22,9 @@ struct mg__mqtt_msg {
   size_t payload_len; /* may be 0 */
 };
 
-struct mg__mqtt_msg *mg__mqtt_msg_new(struct mg_str topic, struct mg_str payload,
-                                      int qos, int retain);
+struct mg__mqtt_msg *mg__mqtt_msg_new(struct mg_str topic,
+                                      struct mg_str payload, int qos,
+                                      int retain);
 struct mg__mqtt_msg *mg__mqtt_msg_ref(struct mg__mqtt_msg *m);
 void mg__mqtt_msg_unref(struct mg__mqtt_msg *m);
 

@@ -2,8 +2,9 @@
  * shared by reference between deliveries, the retained store and wills. */
 #include "plugins/mqtt_broker/internal.h"
 
-struct mg__mqtt_msg *mg__mqtt_msg_new(struct mg_str topic, struct mg_str payload,
-                                      int qos, int retain) {
+struct mg__mqtt_msg *mg__mqtt_msg_new(struct mg_str topic,
+                                      struct mg_str payload, int qos,
+                                      int retain) {
   size_t size = sizeof(struct mg__mqtt_msg) + topic.len + 1 + payload.len;
   struct mg__mqtt_msg *m = (struct mg__mqtt_msg *) MG_MALLOC(size);
   if (m == NULL) return NULL;

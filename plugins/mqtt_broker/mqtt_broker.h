@@ -48,18 +48,18 @@
 #define LIST_INIT(head) ((head)->lh_first = NULL)
 #define LIST_FIRST(head) ((head)->lh_first)
 #define LIST_NEXT(elm, field) ((elm)->field.le_next)
-#define LIST_INSERT_HEAD(head, elm, field)                         \
-  do {                                                             \
-    if (((elm)->field.le_next = (head)->lh_first) != NULL)         \
-      (head)->lh_first->field.le_prev = &(elm)->field.le_next;     \
-    (head)->lh_first = (elm);                                      \
-    (elm)->field.le_prev = &(head)->lh_first;                      \
+#define LIST_INSERT_HEAD(head, elm, field)                     \
+  do {                                                         \
+    if (((elm)->field.le_next = (head)->lh_first) != NULL)     \
+      (head)->lh_first->field.le_prev = &(elm)->field.le_next; \
+    (head)->lh_first = (elm);                                  \
+    (elm)->field.le_prev = &(head)->lh_first;                  \
   } while (0)
-#define LIST_REMOVE(elm, field)                                    \
-  do {                                                             \
-    if ((elm)->field.le_next != NULL)                              \
-      (elm)->field.le_next->field.le_prev = (elm)->field.le_prev;  \
-    *(elm)->field.le_prev = (elm)->field.le_next;                  \
+#define LIST_REMOVE(elm, field)                                   \
+  do {                                                            \
+    if ((elm)->field.le_next != NULL)                             \
+      (elm)->field.le_next->field.le_prev = (elm)->field.le_prev; \
+    *(elm)->field.le_prev = (elm)->field.le_next;                 \
   } while (0)
 #endif
 
@@ -136,13 +136,13 @@ struct mg_mqtt_broker {
   LIST_HEAD(_mg_sesshead, mg_mqtt_session) sessions; /* Session list */
   void *user_data;                                   /* User data */
   /* Added by this implementation; init sets the defaults above. */
-  size_t max_queued;       /* per session: QoS 1/2 messages kept beyond the
-                              in-flight window, online or away; more are
-                              dropped (counted in num_dropped) */
-  size_t max_inflight;     /* per session: unacknowledged QoS 1/2 sends
-                              (taken as 1 if 0, at most 65000) */
-  double connect_timeout;  /* seconds a new connection has to CONNECT */
-  unsigned long num_auto_ids;        /* client ids assigned so far */
+  size_t max_queued;          /* per session: QoS 1/2 messages kept beyond the
+                                 in-flight window, online or away; more are
+                                 dropped (counted in num_dropped) */
+  size_t max_inflight;        /* per session: unacknowledged QoS 1/2 sends
+                                 (taken as 1 if 0, at most 65000) */
+  double connect_timeout;     /* seconds a new connection has to CONNECT */
+  unsigned long num_auto_ids; /* client ids assigned so far */
   struct mg__mqtt_retained *retained; /* retained messages (private) */
 };
 
@@ -156,10 +156,10 @@ struct mg_mqtt_session {
   void *user_data;                  /* User data */
   struct mg_mqtt_topic_expression *subscriptions; /* filters (owned) */
   /* Added by this implementation. */
-  char *client_id;        /* NUL-terminated */
-  int clean_session;      /* 1: the session ends with its connection */
-  size_t num_queued;      /* QoS 1/2 messages waiting to be sent */
-  size_t num_inflight;    /* QoS 1/2 messages sent, not yet acknowledged */
+  char *client_id;           /* NUL-terminated */
+  int clean_session;         /* 1: the session ends with its connection */
+  size_t num_queued;         /* QoS 1/2 messages waiting to be sent */
+  size_t num_inflight;       /* QoS 1/2 messages sent, not yet acknowledged */
   unsigned long num_dropped; /* messages dropped at the bounds */
   struct mg__mqtt_session_state *state; /* queues and packet ids (private) */
 };
@@ -175,7 +175,8 @@ void mg_mqtt_broker_free(struct mg_mqtt_broker *brk);
  * mqtt layer and the broker layer, which accepted connections inherit.
  * Given one accepted connection instead, runs brk on it alone (mqtt_ws
  * does so after a WebSocket upgrade: layers below it carry the bytes). */
-void mg_mqtt_broker_attach(struct mg_mqtt_broker *brk, struct mg_connection *lc);
+void mg_mqtt_broker_attach(struct mg_mqtt_broker *brk,
+                           struct mg_connection *lc);
 
 /* The reference's entry point: pass every event of the listener's
  * connections here (the broker is found through priv_2). The first call on
@@ -183,15 +184,15 @@ void mg_mqtt_broker_attach(struct mg_mqtt_broker *brk, struct mg_connection *lc)
  * event and all later ones itself; later calls return at once. */
 void mg_mqtt_broker(struct mg_connection *brk, int ev, void *data);
 
-/* Iterates sessions: for (s = mg_mqtt_next(b, NULL); s; s = mg_mqtt_next(b, s)). */
+/* Iterates sessions: for (s = mg_mqtt_next(b, NULL); s; s = mg_mqtt_next(b,
+ * s)). */
 struct mg_mqtt_session *mg_mqtt_next(struct mg_mqtt_broker *brk,
                                      struct mg_mqtt_session *s);
 
 /* Publishes a message from the application to the matching sessions (and
  * the retained store if retain). qos 0-2. */
 void mg_mqtt_broker_publish(struct mg_mqtt_broker *brk, const char *topic,
-                            const void *data, size_t len, int qos,
-                            int retain);
+                            const void *data, size_t len, int qos, int retain);
 
 #ifdef __cplusplus
 }

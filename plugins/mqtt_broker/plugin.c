@@ -12,7 +12,8 @@ static int is_mqtt_packet_event(int ev) {
 }
 
 /* Closes a connection that missed its CONNECT or keep-alive deadline. */
-static void check_deadlines(struct mg_connection *nc, struct mg__mqtt_bconn *bc) {
+static void check_deadlines(struct mg_connection *nc,
+                            struct mg__mqtt_bconn *bc) {
   double now = mg_mgr_time(nc->mgr);
   if (!bc->connected) {
     if (bc->connect_deadline == 0) {
@@ -74,7 +75,8 @@ static void broker_event(struct mg_connection *nc, struct mg_layer *layer,
   mg_layer_emit(nc, layer, ev, ev_data);
 }
 
-static const struct mg_plugin *const mqtt_broker_deps[] = {&mg_plugin_mqtt, NULL};
+static const struct mg_plugin *const mqtt_broker_deps[] = {&mg_plugin_mqtt,
+                                                           NULL};
 
 const struct mg_plugin mg_plugin_mqtt_broker = {
     .abi_version = MG_PLUGIN_ABI_VERSION,

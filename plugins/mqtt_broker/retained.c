@@ -7,7 +7,8 @@ struct mg__mqtt_retained {
   struct mg__mqtt_msg *msg;       /* the message (one reference) */
 };
 
-static int same_topic(const struct mg__mqtt_msg *a, const struct mg__mqtt_msg *b) {
+static int same_topic(const struct mg__mqtt_msg *a,
+                      const struct mg__mqtt_msg *b) {
   return a->topic_len == b->topic_len &&
          memcmp(a->topic, b->topic, a->topic_len) == 0;
 }

@@ -31,8 +31,7 @@ void mg__mqtt_publish_msg(struct mg_mqtt_broker *brk, struct mg__mqtt_msg *m) {
 }
 
 void mg_mqtt_broker_publish(struct mg_mqtt_broker *brk, const char *topic,
-                            const void *data, size_t len, int qos,
-                            int retain) {
+                            const void *data, size_t len, int qos, int retain) {
   struct mg__mqtt_msg *m;
   struct mg_str t = mg_mk_str(topic);
   if (!mg_mqtt_valid_topic(t) || qos < 0 || qos > 2) return;

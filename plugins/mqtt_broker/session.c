@@ -4,10 +4,10 @@
 
 /* Where a QoS 1/2 delivery stands. */
 enum delivery_state {
-  QUEUED,       /* not sent yet */
-  WAIT_PUBACK,  /* QoS 1 sent */
-  WAIT_PUBREC,  /* QoS 2 sent */
-  WAIT_PUBCOMP  /* QoS 2: PUBREL sent */
+  QUEUED,      /* not sent yet */
+  WAIT_PUBACK, /* QoS 1 sent */
+  WAIT_PUBREC, /* QoS 2 sent */
+  WAIT_PUBCOMP /* QoS 2: PUBREL sent */
 };
 
 /* One message on its way to one session. */
@@ -183,8 +183,8 @@ void mg__mqtt_session_deliver(struct mg_mqtt_session *s, struct mg__mqtt_msg *m,
       if (s->nc != NULL) s->num_dropped++;
       return;
     }
-    mg_mqtt_publish(s->nc, m->topic, 0, retain ? MG_MQTT_RETAIN : 0,
-                    m->payload, m->payload_len);
+    mg_mqtt_publish(s->nc, m->topic, 0, retain ? MG_MQTT_RETAIN : 0, m->payload,
+                    m->payload_len);
     return;
   }
   if (s->num_queued >= s->brk->max_queued) {

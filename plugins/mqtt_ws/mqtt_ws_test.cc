@@ -26,7 +26,8 @@ using mqtttest::S;
 using mqtttest::SubscribePacket;
 
 // A clean-session CONNECT with keep-alive 60, and a will (QoS 1) if given.
-std::string ConnectPkt(const std::string &id, const std::string &will_topic = "",
+std::string ConnectPkt(const std::string &id,
+                       const std::string &will_topic = "",
                        const std::string &will_msg = "") {
   int flags = 0x02 | (will_topic.empty() ? 0 : 0x04 | 0x08);
   return ConnectPacket(flags, 60, id,
@@ -91,7 +92,8 @@ void ClientHandler(struct mg_connection *c, int ev, void *ev_data) {
     p->done_code = hm->resp_code;
     p->proto = v == nullptr ? "<none>" : std::string(v->p, v->len);
   } else if (ev == MG_EV_WEBSOCKET_FRAME) {
-    struct websocket_message *wm = static_cast<struct websocket_message *>(ev_data);
+    struct websocket_message *wm =
+        static_cast<struct websocket_message *>(ev_data);
     if ((wm->flags & 0x0f) != WEBSOCKET_OP_BINARY) {
       p->other_frames++;
       return;
@@ -107,9 +109,11 @@ void ClientHandler(struct mg_connection *c, int ev, void *ev_data) {
       p->rx.erase(0, static_cast<size_t>(n));
     }
   } else if (ev == MG_EV_WEBSOCKET_CONTROL_FRAME) {
-    struct websocket_message *wm = static_cast<struct websocket_message *>(ev_data);
+    struct websocket_message *wm =
+        static_cast<struct websocket_message *>(ev_data);
     if ((wm->flags & 0x0f) == WEBSOCKET_OP_CLOSE) {
-      p->close_status.push_back(wm->size >= 2 ? (wm->data[0] << 8) | wm->data[1] : 0);
+      p->close_status.push_back(wm->size >= 2 ? (wm->data[0] << 8) | wm->data[1]
+                                              : 0);
     }
   } else if (ev == MG_EV_HTTP_REPLY) {
     struct http_message *hm = static_cast<struct http_message *>(ev_data);
@@ -117,7 +121,8 @@ void ClientHandler(struct mg_connection *c, int ev, void *ev_data) {
   } else if (ev >= MG_EV_MQTT_CONNECT && ev <= MG_EV_MQTT_DISCONNECT) {
     struct mg_mqtt_message *mm = static_cast<struct mg_mqtt_message *>(ev_data);
     Record(p, *mm);
-    if (mm->cmd == MG_MQTT_CMD_PUBLISH && mm->qos == 1) mg_mqtt_puback(c, mm->message_id);
+    if (mm->cmd == MG_MQTT_CMD_PUBLISH && mm->qos == 1)
+      mg_mqtt_puback(c, mm->message_id);
   }
 }
 
@@ -125,7 +130,7 @@ void ClientHandler(struct mg_connection *c, int ev, void *ev_data) {
 struct App {
   std::vector<int> events;  // not POLL
   int http_requests = 0;
-  bool refuse_ws = false;  // refuse every upgrade
+  bool refuse_ws = false;          // refuse every upgrade
   const char *protocol = nullptr;  // subprotocol the handler picks itself
 };
 
@@ -138,10 +143,12 @@ void AppHandler(struct mg_connection *c, int ev, void *ev_data) {
     mg_printf(c, "%s", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
   } else if (ev == MG_EV_WEBSOCKET_HANDSHAKE_REQUEST && a->refuse_ws) {
     c->flags |= MG_F_SEND_AND_CLOSE;
-  } else if (ev == MG_EV_WEBSOCKET_HANDSHAKE_REQUEST && a->protocol != nullptr) {
+  } else if (ev == MG_EV_WEBSOCKET_HANDSHAKE_REQUEST &&
+             a->protocol != nullptr) {
     mg_ws_set_protocol(c, a->protocol);
   } else if (ev == MG_EV_WEBSOCKET_FRAME) {
-    struct websocket_message *wm = static_cast<struct websocket_message *>(ev_data);
+    struct websocket_message *wm =
+        static_cast<struct websocket_message *>(ev_data);
     mg_send_websocket_frame(c, WEBSOCKET_OP_TEXT, wm->data, wm->size);  // echo
   }
   (void) ev_data;
@@ -163,7 +170,8 @@ class MqttWsTest : public ::testing::Test {
     ASSERT_EQ(mg_mqtt_ws_attach(&brk_, ws_), 0);
   }
   void TearDown() override {
-    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c; c = mg_next(&mgr_, c)) {
+    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c;
+         c = mg_next(&mgr_, c)) {
       if (c->handler == ClientHandler) c->user_data = nullptr;
     }
     mg_mgr_free(&mgr_);
@@ -183,7 +191,8 @@ class MqttWsTest : public ::testing::Test {
     memset(&o, 0, sizeof(o));
     o.user_data = p;
     std::string url = std::string("mem://ws") + path;
-    p->nc = mg_connect_ws_opt(&mgr_, ClientHandler, o, url.c_str(), protocol, nullptr);
+    p->nc = mg_connect_ws_opt(&mgr_, ClientHandler, o, url.c_str(), protocol,
+                              nullptr);
     EXPECT_NE(p->nc, nullptr);
     EXPECT_TRUE(Until([&] { return p->done > 0 || p->closed > 0; }));
     return p;
@@ -194,14 +203,16 @@ class MqttWsTest : public ::testing::Test {
     Peer *p = Ws();
     EXPECT_EQ(p->done_code, 101);
     Send(p, ConnectPkt(id));
-    EXPECT_TRUE(Until([&] { return p->Count(MG_MQTT_CMD_CONNACK) > 0 || p->closed; }));
+    EXPECT_TRUE(
+        Until([&] { return p->Count(MG_MQTT_CMD_CONNACK) > 0 || p->closed; }));
     return p;
   }
 
   // One binary frame from a WebSocket client.
   void Send(Peer *p, const std::string &bytes) {
     ASSERT_NE(p->nc, nullptr);
-    mg_send_websocket_frame(p->nc, WEBSOCKET_OP_BINARY, bytes.data(), bytes.size());
+    mg_send_websocket_frame(p->nc, WEBSOCKET_OP_BINARY, bytes.data(),
+                            bytes.size());
   }
 
   // A TCP MQTT client that got CONNACK.
@@ -218,7 +229,8 @@ class MqttWsTest : public ::testing::Test {
     memset(&h, 0, sizeof(h));
     h.flags = MG_MQTT_CLEAN_SESSION;
     mg_send_mqtt_handshake_opt(p->nc, id.c_str(), h);
-    EXPECT_TRUE(Until([&] { return p->Count(MG_MQTT_CMD_CONNACK) > 0 || p->closed; }));
+    EXPECT_TRUE(
+        Until([&] { return p->Count(MG_MQTT_CMD_CONNACK) > 0 || p->closed; }));
     return p;
   }
 
@@ -270,7 +282,8 @@ TEST_F(MqttWsTest, ConnectSubscribePublishInBinaryFrames) {
   EXPECT_EQ(p->Of(MG_MQTT_CMD_SUBACK)[0].payload, B({1}));
   Send(p, PublishPacket("t/a", "to myself", 1, 6));
   ASSERT_TRUE(Until([&] {
-    return p->Count(MG_MQTT_CMD_PUBACK) == 1 && p->Count(MG_MQTT_CMD_PUBLISH) == 1;
+    return p->Count(MG_MQTT_CMD_PUBACK) == 1 &&
+           p->Count(MG_MQTT_CMD_PUBLISH) == 1;
   }));
   EXPECT_EQ(p->Of(MG_MQTT_CMD_PUBACK)[0].id, 6);
   Pkt m = p->Of(MG_MQTT_CMD_PUBLISH)[0];
@@ -282,7 +295,8 @@ TEST_F(MqttWsTest, ConnectSubscribePublishInBinaryFrames) {
   EXPECT_EQ(p->other_frames, 0);
   // The application sees the MQTT events, not the WebSocket bytes.
   auto seen = [&](int ev) {
-    return std::find(app_.events.begin(), app_.events.end(), ev) != app_.events.end();
+    return std::find(app_.events.begin(), app_.events.end(), ev) !=
+           app_.events.end();
   };
   EXPECT_TRUE(seen(MG_EV_WEBSOCKET_HANDSHAKE_REQUEST));
   EXPECT_TRUE(seen(MG_EV_WEBSOCKET_HANDSHAKE_DONE));
@@ -302,7 +316,8 @@ TEST_F(MqttWsTest, PacketSplitAcrossFrames) {
   Send(p, connect.substr(8));
   ASSERT_TRUE(Until([&] { return p->Count(MG_MQTT_CMD_CONNACK) == 1; }));
   // A SUBSCRIBE in two frames, the second also holding a PUBLISH's start.
-  std::string sub = SubscribePacket(1, "s", 0), pub = PublishPacket("s", "whole");
+  std::string sub = SubscribePacket(1, "s", 0),
+              pub = PublishPacket("s", "whole");
   Send(p, sub.substr(0, 3));
   Send(p, sub.substr(3) + pub.substr(0, 4));
   Send(p, pub.substr(4));
@@ -311,8 +326,10 @@ TEST_F(MqttWsTest, PacketSplitAcrossFrames) {
   EXPECT_EQ(p->Of(MG_MQTT_CMD_PUBLISH)[0].payload, "whole");
   // A message fragmented into a binary frame and a continuation.
   std::string frag = PublishPacket("s", "fragmented");
-  mg_send_websocket_frame(p->nc, WEBSOCKET_OP_BINARY | WEBSOCKET_DONT_FIN, frag.data(), 5);
-  mg_send_websocket_frame(p->nc, WEBSOCKET_OP_CONTINUE, frag.data() + 5, frag.size() - 5);
+  mg_send_websocket_frame(p->nc, WEBSOCKET_OP_BINARY | WEBSOCKET_DONT_FIN,
+                          frag.data(), 5);
+  mg_send_websocket_frame(p->nc, WEBSOCKET_OP_CONTINUE, frag.data() + 5,
+                          frag.size() - 5);
   ASSERT_TRUE(Until([&] { return p->Count(MG_MQTT_CMD_PUBLISH) == 2; }));
   EXPECT_EQ(p->Of(MG_MQTT_CMD_PUBLISH)[1].payload, "fragmented");
   EXPECT_EQ(p->closed, 0);
@@ -320,8 +337,8 @@ TEST_F(MqttWsTest, PacketSplitAcrossFrames) {
 
 TEST_F(MqttWsTest, SeveralPacketsInOneFrame) {
   Peer *p = Ws();
-  Send(p, ConnectPkt("many") + SubscribePacket(2, "m/+", 0) + PublishPacket("m/1", "one") +
-              PublishPacket("m/2", "two"));
+  Send(p, ConnectPkt("many") + SubscribePacket(2, "m/+", 0) +
+              PublishPacket("m/1", "one") + PublishPacket("m/2", "two"));
   ASSERT_TRUE(Until([&] { return p->Count(MG_MQTT_CMD_PUBLISH) == 2; }));
   EXPECT_EQ(p->Count(MG_MQTT_CMD_CONNACK), 1);
   EXPECT_EQ(p->Count(MG_MQTT_CMD_SUBACK), 1);
@@ -429,8 +446,8 @@ TEST_F(MqttWsTest, PlainHttpStillReachesTheHandler) {
   struct mg_connect_opts o;
   memset(&o, 0, sizeof(o));
   o.user_data = p;
-  p->nc = mg_connect_http_opt(&mgr_, ClientHandler, o, "mem://ws/index.html", nullptr,
-                              nullptr);
+  p->nc = mg_connect_http_opt(&mgr_, ClientHandler, o, "mem://ws/index.html",
+                              nullptr, nullptr);
   ASSERT_NE(p->nc, nullptr);
   ASSERT_TRUE(Until([&] { return !p->http.empty(); }));
   EXPECT_EQ(p->http, "hello");

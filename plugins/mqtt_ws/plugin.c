@@ -45,7 +45,8 @@ static const char *pick_protocol(struct http_message *hm) {
 /* The mqtt layer's framer: a binary frame's header before each packet. */
 static void frame_packet(struct mg_connection *nc, size_t packet_len) {
   unsigned char hdr[14];
-  size_t n = mg__ws_header(hdr, WEBSOCKET_OP_BINARY, (uint64_t) packet_len, NULL);
+  size_t n =
+      mg__ws_header(hdr, WEBSOCKET_OP_BINARY, (uint64_t) packet_len, NULL);
   mg_send(nc, hdr, (int) n);
 }
 
@@ -83,7 +84,8 @@ static int mqtt_ws_attach(struct mg_connection *nc, struct mg_layer *layer,
   struct mqtt_ws_conn *c = mqtt_ws_state(layer);
   (void) nc;
   mbuf_init(&c->in, 0);
-  if (parent != NULL) c->brk = ((const struct mqtt_ws_conn *) parent->state)->brk;
+  if (parent != NULL)
+    c->brk = ((const struct mqtt_ws_conn *) parent->state)->brk;
   return 0;
 }
 

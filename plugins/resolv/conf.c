@@ -84,8 +84,7 @@ int mg__resolv_parse_ns(const char *s, size_t len, struct mg__resolv_ns *ns) {
   return set_addr(&ns->sa, p, 53, 0); /* a bare v4 or v6 address */
 }
 
-int mg__resolv_parse_ns_list(const char *s, struct mg__resolv_ns *ns,
-                             int max) {
+int mg__resolv_parse_ns_list(const char *s, struct mg__resolv_ns *ns, int max) {
   int n = 0;
   while (s != NULL && *s != '\0') {
     size_t len = strcspn(s, ", \t");

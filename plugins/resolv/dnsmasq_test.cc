@@ -25,7 +25,8 @@ struct Result {
   std::vector<std::string> cnames;
 };
 
-void OnResolved(struct mg_dns_message *msg, void *data, enum mg_resolve_err err) {
+void OnResolved(struct mg_dns_message *msg, void *data,
+                enum mg_resolve_err err) {
   Result *r = static_cast<Result *>(data);
   r->calls++;
   r->err = err;
@@ -33,11 +34,14 @@ void OnResolved(struct mg_dns_message *msg, void *data, enum mg_resolve_err err)
     struct mg_dns_resource_record *rr = &msg->answers[i];
     char buf[256] = "";
     unsigned char addr[16];
-    if (rr->rtype == MG_DNS_A_RECORD && mg_dns_parse_record_data(msg, rr, addr, 4) == 0) {
+    if (rr->rtype == MG_DNS_A_RECORD &&
+        mg_dns_parse_record_data(msg, rr, addr, 4) == 0) {
       r->addrs.push_back(inet_ntop(AF_INET, addr, buf, sizeof(buf)));
-    } else if (rr->rtype == MG_DNS_AAAA_RECORD && mg_dns_parse_record_data(msg, rr, addr, 16) == 0) {
+    } else if (rr->rtype == MG_DNS_AAAA_RECORD &&
+               mg_dns_parse_record_data(msg, rr, addr, 16) == 0) {
       r->addrs.push_back(inet_ntop(AF_INET6, addr, buf, sizeof(buf)));
-    } else if (rr->rtype == MG_DNS_CNAME_RECORD && mg_dns_parse_record_data(msg, rr, buf, sizeof(buf)) == 0) {
+    } else if (rr->rtype == MG_DNS_CNAME_RECORD &&
+               mg_dns_parse_record_data(msg, rr, buf, sizeof(buf)) == 0) {
       r->cnames.push_back(buf);
     }
   }
@@ -76,20 +80,32 @@ class DnsmasqTest : public ::testing::Test {
  protected:
   void SetUp() override {
     setenv("MG_TEST_NO_EXTERNAL", "1", 1);
-    const char *bin = access("/usr/sbin/dnsmasq", X_OK) == 0 ? "/usr/sbin/dnsmasq" : nullptr;
-    if (bin == nullptr) GTEST_SKIP() << "dnsmasq is not installed (apt-get install dnsmasq-base)";
+    const char *bin =
+        access("/usr/sbin/dnsmasq", X_OK) == 0 ? "/usr/sbin/dnsmasq" : nullptr;
+    if (bin == nullptr)
+      GTEST_SKIP() << "dnsmasq is not installed (apt-get install dnsmasq-base)";
     port_ = FreePort();
     ASSERT_GT(port_, 0);
-    std::vector<std::string> args = {
-        bin, "--no-daemon", "--port=" + std::to_string(port_), "--listen-address=127.0.0.1",
-        "--bind-interfaces", "--no-resolv", "--no-hosts", "--conf-file=/dev/null",
-        "--pid-file=", "--address=/#/127.0.0.1", "--host-record=v6.mq,::1",
-        "--cname=alias.mq,target.mq", "--host-record=target.mq,10.1.2.3"};
-    for (int i = 1; i <= 40; i++) args.push_back("--host-record=big.mq,10.9.0." + std::to_string(i));
+    std::vector<std::string> args = {bin,
+                                     "--no-daemon",
+                                     "--port=" + std::to_string(port_),
+                                     "--listen-address=127.0.0.1",
+                                     "--bind-interfaces",
+                                     "--no-resolv",
+                                     "--no-hosts",
+                                     "--conf-file=/dev/null",
+                                     "--pid-file=",
+                                     "--address=/#/127.0.0.1",
+                                     "--host-record=v6.mq,::1",
+                                     "--cname=alias.mq,target.mq",
+                                     "--host-record=target.mq,10.1.2.3"};
+    for (int i = 1; i <= 40; i++)
+      args.push_back("--host-record=big.mq,10.9.0." + std::to_string(i));
     std::vector<char *> argv;
     for (auto &a : args) argv.push_back(const_cast<char *>(a.c_str()));
     argv.push_back(nullptr);
-    ASSERT_EQ(0, posix_spawn(&pid_, bin, nullptr, nullptr, argv.data(), environ));
+    ASSERT_EQ(0,
+              posix_spawn(&pid_, bin, nullptr, nullptr, argv.data(), environ));
     ns_ = "127.0.0.1:" + std::to_string(port_);
     WriteConf("nameserver " + ns_ + "\n");
     setenv("MG_HOSTS_FILE", TmpFile("hosts", "").c_str(), 1);
@@ -119,7 +135,8 @@ class DnsmasqTest : public ::testing::Test {
     opts.timeout = timeout;
     opts.max_retries = retries;
     EXPECT_EQ(0, mg_resolve_async_opt(&mgr_, name, type, OnResolved, &r, opts));
-    EXPECT_TRUE(PollUntil(&mgr_, [&] { return r.calls > 0; }, 15));
+    EXPECT_TRUE(PollUntil(
+        &mgr_, [&] { return r.calls > 0; }, 15));
     return r;
   }
   int port_ = 0;
@@ -167,7 +184,8 @@ TEST_F(DnsmasqTest, ManyAtOnce) {
   std::vector<Result> rs(30);
   for (size_t i = 0; i < rs.size(); i++) {
     std::string name = "q" + std::to_string(i) + ".example";
-    ASSERT_EQ(0, mg_resolve_async(&mgr_, name.c_str(), MG_DNS_A_RECORD, OnResolved, &rs[i]));
+    ASSERT_EQ(0, mg_resolve_async(&mgr_, name.c_str(), MG_DNS_A_RECORD,
+                                  OnResolved, &rs[i]));
   }
   ASSERT_TRUE(PollUntil(&mgr_, [&] {
     for (auto &r : rs) {

@@ -42,16 +42,16 @@ struct mg__resolv_mgr {
 
 /* What to resolve, and for whom. */
 struct mg__resolv_params {
-  const char *name;       /* as given: searched unless it ends with a dot */
-  int qtype;              /* record type asked */
-  const char *nameserver; /* list, or NULL: mgr->nameserver, resolv.conf */
-  int max_retries;        /* as in struct mg_resolve_async_opts */
-  int timeout;            /* seconds, 0: default */
-  mg_resolve_callback_t cb;          /* user callback (cb path) */
-  void *cb_data;                     /* its data */
-  struct mg_connection *target;      /* or: a connection to connect */
-  int port;                          /* ... to this port */
-  struct mg_connection **dns_conn;   /* gets the query's connection */
+  const char *name;         /* as given: searched unless it ends with a dot */
+  int qtype;                /* record type asked */
+  const char *nameserver;   /* list, or NULL: mgr->nameserver, resolv.conf */
+  int max_retries;          /* as in struct mg_resolve_async_opts */
+  int timeout;              /* seconds, 0: default */
+  mg_resolve_callback_t cb; /* user callback (cb path) */
+  void *cb_data;            /* its data */
+  struct mg_connection *target;       /* or: a connection to connect */
+  int port;                           /* ... to this port */
+  struct mg_connection **dns_conn;    /* gets the query's connection */
   const struct mg__resolv_conf *conf; /* the manager's resolv.conf */
 };
 

@@ -27,20 +27,20 @@ struct sub {
 
 /* One resolution. */
 struct mg__resolv_req {
-  struct mg_mgr *mgr;           /* the manager it runs in */
-  struct mg_connection *holder; /* carries the timer; the dns_conn */
-  struct sub subs[MAX_SUBS];    /* open query connections */
-  int num_subs;                 /* entries used in subs */
-  struct mg_connection *cur;    /* where the last query went */
-  mg_resolve_callback_t cb;     /* the user's callback (cb path) */
-  void *cb_data;                /* its data */
-  struct mg_connection *target; /* the connection to connect, or NULL */
+  struct mg_mgr *mgr;            /* the manager it runs in */
+  struct mg_connection *holder;  /* carries the timer; the dns_conn */
+  struct sub subs[MAX_SUBS];     /* open query connections */
+  int num_subs;                  /* entries used in subs */
+  struct mg_connection *cur;     /* where the last query went */
+  mg_resolve_callback_t cb;      /* the user's callback (cb path) */
+  void *cb_data;                 /* its data */
+  struct mg_connection *target;  /* the connection to connect, or NULL */
   struct mg_layer *target_layer; /* the resolv layer on target */
-  int port;                     /* target port */
+  int port;                      /* target port */
   struct mg__resolv_ns ns[MG__RESOLV_MAX_NS]; /* nameservers, in order */
-  int num_ns;                   /* entries used in ns */
+  int num_ns;                                 /* entries used in ns */
   char names[MAX_NAMES][MG__RESOLV_NAME_LEN]; /* candidates, in order */
-  int num_names, name_idx;     /* candidates, and the one being asked */
+  int num_names, name_idx;         /* candidates, and the one being asked */
   char qname[MG__RESOLV_NAME_LEN]; /* the name being asked now */
   int qtype;                       /* the type being asked now */
   uint16_t id;                     /* its transaction id */
@@ -154,8 +154,9 @@ static void send_attempt(struct mg__resolv_req *r) {
   int i;
   if (r->done) return;
   if (r->sends >= r->max_sends) {
-    finish(r, NULL, r->got_reply ? MG_RESOLVE_NO_ANSWERS
-                                 : MG_RESOLVE_EXCEEDED_RETRY_COUNT);
+    finish(
+        r, NULL,
+        r->got_reply ? MG_RESOLVE_NO_ANSWERS : MG_RESOLVE_EXCEEDED_RETRY_COUNT);
     return;
   }
   i = r->sends % r->num_ns;
@@ -251,7 +252,8 @@ static void next_name(struct mg__resolv_req *r) {
 
 /* A truncated UDP reply: the same question to the same server over TCP,
  * once (more TC replies must not keep pushing the timeout back). */
-static void retry_over_tcp(struct mg__resolv_req *r, struct mg_connection *udp) {
+static void retry_over_tcp(struct mg__resolv_req *r,
+                           struct mg_connection *udp) {
   struct sub *u = sub_for_conn(r, udp), *t;
   struct mg_connection *tcp;
   if (u == NULL) return;
@@ -299,8 +301,8 @@ static void on_reply(struct mg__resolv_req *r, struct mg_connection *nc,
 /* ---- Outcome ---- */
 
 /* Hands the outcome to the connection being connected. */
-static void resolve_target(struct mg__resolv_req *r, const union socket_address *sa,
-                           int err) {
+static void resolve_target(struct mg__resolv_req *r,
+                           const union socket_address *sa, int err) {
   struct mg_connection *t = r->target;
   r->target = NULL;
   r->done = 1;
@@ -433,7 +435,8 @@ static int make_names(struct mg__resolv_req *r, const char *name,
   }
   for (i = 0; i < len; i++) dots += name[i] == '.';
   as_is_first = dots >= (size_t) conf->ndots || conf->num_search == 0;
-  if (as_is_first) snprintf(r->names[r->num_names++], MG__RESOLV_NAME_LEN, "%s", name);
+  if (as_is_first)
+    snprintf(r->names[r->num_names++], MG__RESOLV_NAME_LEN, "%s", name);
   for (k = 0; k < conf->num_search; k++) {
     char *out = r->names[r->num_names];
     size_t n = (size_t) snprintf(out, MG__RESOLV_NAME_LEN, "%s.%s", name,
@@ -442,7 +445,8 @@ static int make_names(struct mg__resolv_req *r, const char *name,
       r->num_names++;
     }
   }
-  if (!as_is_first) snprintf(r->names[r->num_names++], MG__RESOLV_NAME_LEN, "%s", name);
+  if (!as_is_first)
+    snprintf(r->names[r->num_names++], MG__RESOLV_NAME_LEN, "%s", name);
   return 0;
 }
 
@@ -455,8 +459,9 @@ static void only_loopback(struct mg__resolv_req *r) {
     if (mg__resolv_is_loopback(&r->ns[i].sa)) {
       r->ns[n++] = r->ns[i];
     } else {
-      fprintf(stderr, "mg: resolver: MG_TEST_NO_EXTERNAL: not asking a "
-                      "non-loopback nameserver\n");
+      fprintf(stderr,
+              "mg: resolver: MG_TEST_NO_EXTERNAL: not asking a "
+              "non-loopback nameserver\n");
     }
   }
   r->num_ns = n;
@@ -485,8 +490,8 @@ static int rounds(int max_retries, const struct mg__resolv_conf *conf) {
 }
 
 /* Puts a resolv layer on nc pointing at r. */
-static struct mg_layer *link_layer(struct mg_connection *nc, struct mg__resolv_req *r,
-                                   int is_target) {
+static struct mg_layer *link_layer(struct mg_connection *nc,
+                                   struct mg__resolv_req *r, int is_target) {
   struct mg_layer *layer = mg_layer_push(nc, &mg_plugin_resolv);
   if (layer != NULL) {
     struct mg__resolv_link *l = (struct mg__resolv_link *) layer->state;
@@ -501,8 +506,7 @@ static struct mg_layer *link_layer(struct mg_connection *nc, struct mg__resolv_r
 static struct mg__resolv_req *new_req(struct mg_mgr *mgr,
                                       const struct mg__resolv_params *p,
                                       const struct mg__resolv_conf *conf) {
-  struct mg__resolv_req *r =
-      (struct mg__resolv_req *) MG_CALLOC(1, sizeof(*r));
+  struct mg__resolv_req *r = (struct mg__resolv_req *) MG_CALLOC(1, sizeof(*r));
   if (r == NULL) return NULL;
   r->mgr = mgr;
   if (pick_nameservers(r, p->nameserver, conf) != 0 ||
@@ -513,8 +517,9 @@ static struct mg__resolv_req *new_req(struct mg_mgr *mgr,
   r->cb = p->cb;
   r->cb_data = p->cb_data;
   r->qtype = p->qtype;
-  r->timeout = p->timeout > 0 ? p->timeout
-                              : conf->timeout > 0 ? conf->timeout : 5;
+  r->timeout = p->timeout > 0      ? p->timeout
+               : conf->timeout > 0 ? conf->timeout
+                                   : 5;
   r->max_sends = rounds(p->max_retries, conf) * r->num_ns;
   r->port = p->port;
   memcpy(r->qname, r->names[0], sizeof(r->qname));

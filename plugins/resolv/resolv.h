@@ -52,15 +52,14 @@ enum mg_resolve_err {
  * call; following CNAMEs, the reply that has the answer), NULL whenever err
  * is not MG_RESOLVE_OK. */
 typedef void (*mg_resolve_callback_t)(struct mg_dns_message *msg,
-                                      void *user_data,
-                                      enum mg_resolve_err err);
+                                      void *user_data, enum mg_resolve_err err);
 
 /* Options for mg_resolve_async_opt(). */
 struct mg_resolve_async_opts {
   const char *nameserver; /* NULL: mg_set_nameserver()'s, else resolv.conf */
-  int max_retries;    /* defaults to 2 if zero (resolv.conf attempts:N gives
-                         N-1); negative: no retry. Each try goes to the next
-                         nameserver in turn. */
+  int max_retries;        /* defaults to 2 if zero (resolv.conf attempts:N gives
+                             N-1); negative: no retry. Each try goes to the next
+                             nameserver in turn. */
   int timeout;        /* in seconds; defaults to 5 if zero (or resolv.conf's) */
   int accept_literal; /* pseudo-resolve literal ipv4 and ipv6 addrs */
   int only_literal;   /* only resolves literal addrs; sync cb invocation */

@@ -27,8 +27,8 @@ struct Rec {
 };
 
 // One reply: header, the question, answers (names compressed by the codec).
-std::string BuildReply(uint16_t id, uint16_t flags, const std::string &qname, int qtype,
-                       const std::vector<Rec> &answers) {
+std::string BuildReply(uint16_t id, uint16_t flags, const std::string &qname,
+                       int qtype, const std::vector<Rec> &answers) {
   struct mbuf io;
   mbuf_init(&io, 512);
   struct mg_dns_message msg;
@@ -51,18 +51,28 @@ std::string BuildReply(uint16_t id, uint16_t flags, const std::string &qname, in
     unsigned char addr[16];
     if (a.data.rfind("raw:", 0) == 0) {  // rdata as given, whatever the type
       std::string raw = a.data.substr(4);
-      unsigned char f[10] = {static_cast<unsigned char>(a.type >> 8), static_cast<unsigned char>(a.type),
-                             0, 1, 0, 0, 0, 30, static_cast<unsigned char>(raw.size() >> 8),
+      unsigned char f[10] = {static_cast<unsigned char>(a.type >> 8),
+                             static_cast<unsigned char>(a.type),
+                             0,
+                             1,
+                             0,
+                             0,
+                             0,
+                             30,
+                             static_cast<unsigned char>(raw.size() >> 8),
                              static_cast<unsigned char>(raw.size())};
       mg_dns_encode_name(&io, a.owner.c_str(), a.owner.size());
       mbuf_append(&io, f, sizeof(f));
       mbuf_append(&io, raw.data(), raw.size());
-    } else if (a.type == MG_DNS_A_RECORD && inet_pton(AF_INET, a.data.c_str(), addr) == 1) {
+    } else if (a.type == MG_DNS_A_RECORD &&
+               inet_pton(AF_INET, a.data.c_str(), addr) == 1) {
       mg_dns_encode_record(&io, &rr, a.owner.c_str(), a.owner.size(), addr, 4);
-    } else if (a.type == MG_DNS_AAAA_RECORD && inet_pton(AF_INET6, a.data.c_str(), addr) == 1) {
+    } else if (a.type == MG_DNS_AAAA_RECORD &&
+               inet_pton(AF_INET6, a.data.c_str(), addr) == 1) {
       mg_dns_encode_record(&io, &rr, a.owner.c_str(), a.owner.size(), addr, 16);
     } else {
-      mg_dns_encode_record(&io, &rr, a.owner.c_str(), a.owner.size(), a.data.c_str(), a.data.size());
+      mg_dns_encode_record(&io, &rr, a.owner.c_str(), a.owner.size(),
+                           a.data.c_str(), a.data.size());
     }
   }
   std::string out(io.buf, io.len);
@@ -85,17 +95,17 @@ class FakeDns {
   bool black_hole = false;                       // answer nothing at all
   int spoof = 0;                                 // forged replies first
   enum {
-    kWrongId = 1,        // our question, another id
-    kNotResponse = 2,    // QR clear
-    kWrongName = 4,      // our id, another name
-    kWrongType = 8,      // our id and name, another type
-    kWrongPort = 16,     // all right, but from another source port
+    kWrongId = 1,      // our question, another id
+    kNotResponse = 2,  // QR clear
+    kWrongName = 4,    // our id, another name
+    kWrongType = 8,    // our id and name, another type
+    kWrongPort = 16,   // all right, but from another source port
   };
-  std::vector<Query> seen;                       // every query received
-  int forged_sent = 0;                           // kWrongPort datagrams sent
-  int udp_copies = 1;                            // each UDP reply sent N times
-  bool tcp_silent = false;                       // TCP queries get nothing
-  bool tcp_short = false;  // TCP replies announce more bytes than they have
+  std::vector<Query> seen;  // every query received
+  int forged_sent = 0;      // kWrongPort datagrams sent
+  int udp_copies = 1;       // each UDP reply sent N times
+  bool tcp_silent = false;  // TCP queries get nothing
+  bool tcp_short = false;   // TCP replies announce more bytes than they have
 
   ~FakeDns() { Stop(); }
 
@@ -127,7 +137,8 @@ class FakeDns {
   }
   int port() const { return port_; }
   std::string Addr() const {
-    return (family_ == AF_INET6 ? "[::1]:" : "127.0.0.1:") + std::to_string(port_);
+    return (family_ == AF_INET6 ? "[::1]:" : "127.0.0.1:") +
+           std::to_string(port_);
   }
 
   // Answers whatever has arrived.
@@ -189,7 +200,8 @@ class FakeDns {
   }
 
   // The reply to one query ("" for none). Forged replies go to *forged.
-  std::string Handle(const std::string &pkt, bool tcp, std::vector<std::string> *forged) {
+  std::string Handle(const std::string &pkt, bool tcp,
+                     std::vector<std::string> *forged) {
     struct mg_dns_message msg;
     if (mg_parse_dns(pkt.data(), static_cast<int>(pkt.size()), &msg) != 0 ||
         msg.num_questions != 1) {
@@ -213,7 +225,8 @@ class FakeDns {
       flags |= static_cast<uint16_t>(rcode[name]);
     } else if (zone.count(name)) {
       for (const Rec &r : zone[name]) {
-        if (r.type == type || r.type == MG_DNS_CNAME_RECORD) answers.push_back(r);
+        if (r.type == type || r.type == MG_DNS_CNAME_RECORD)
+          answers.push_back(r);
       }
     } else {
       flags |= MG_DNS_RCODE_NXDOMAIN;
@@ -221,10 +234,13 @@ class FakeDns {
     if (forged != nullptr) {
       std::vector<Rec> evil = {{name, MG_DNS_A_RECORD, "6.6.6.6"}};
       if (spoof & kWrongId) {
-        forged->push_back(BuildReply(static_cast<uint16_t>(id ^ 1), 0x8180, name, type, evil));
+        forged->push_back(BuildReply(static_cast<uint16_t>(id ^ 1), 0x8180,
+                                     name, type, evil));
       }
-      if (spoof & kNotResponse) forged->push_back(BuildReply(id, 0x0180, name, type, evil));
-      if (spoof & kWrongName) forged->push_back(BuildReply(id, 0x8180, "evil.test", type, evil));
+      if (spoof & kNotResponse)
+        forged->push_back(BuildReply(id, 0x0180, name, type, evil));
+      if (spoof & kWrongName)
+        forged->push_back(BuildReply(id, 0x8180, "evil.test", type, evil));
       if (spoof & kWrongType) {
         forged->push_back(BuildReply(id, 0x8180, name, MG_DNS_MX_RECORD, evil));
       }
@@ -240,13 +256,16 @@ class FakeDns {
       ssize_t n = recvfrom(udp_, buf, sizeof(buf), 0, &from.sa, &flen);
       if (n <= 0) return;
       std::vector<std::string> forged;
-      std::string reply = Handle(std::string(buf, static_cast<size_t>(n)), false, &forged);
-      for (auto &f : forged) sendto(udp_, f.data(), f.size(), 0, &from.sa, flen);
+      std::string reply =
+          Handle(std::string(buf, static_cast<size_t>(n)), false, &forged);
+      for (auto &f : forged)
+        sendto(udp_, f.data(), f.size(), 0, &from.sa, flen);
       if ((spoof & kWrongPort) && !reply.empty()) {
         // A right-looking reply from another port: it must be dropped (the
         // query's socket is connected to the nameserver's address).
         std::vector<Rec> e = {{seen.back().name, MG_DNS_A_RECORD, "6.6.6.6"}};
-        std::string evil = BuildReply(seen.back().id, 0x8180, seen.back().name, seen.back().type, e);
+        std::string evil = BuildReply(seen.back().id, 0x8180, seen.back().name,
+                                      seen.back().type, e);
         if (sendto(spoof_, evil.data(), evil.size(), 0, &from.sa, flen) ==
             static_cast<ssize_t>(evil.size())) {
           forged_sent++;
@@ -262,18 +281,23 @@ class FakeDns {
   bool PumpTcp(int c, std::string *in) {
     char buf[4096];
     ssize_t n;
-    while ((n = read(c, buf, sizeof(buf))) > 0) in->append(buf, static_cast<size_t>(n));
+    while ((n = read(c, buf, sizeof(buf))) > 0)
+      in->append(buf, static_cast<size_t>(n));
     if (n == 0) return false;
     while (in->size() >= 2) {
-      size_t len = (static_cast<unsigned char>((*in)[0]) << 8) | static_cast<unsigned char>((*in)[1]);
+      size_t len = (static_cast<unsigned char>((*in)[0]) << 8) |
+                   static_cast<unsigned char>((*in)[1]);
       if (in->size() < 2 + len) break;
       std::string reply = Handle(in->substr(2, len), true, nullptr);
       in->erase(0, 2 + len);
       if (reply.empty()) continue;
       size_t announced = tcp_short ? reply.size() + 100 : reply.size();
       std::string framed = std::string{static_cast<char>(announced >> 8),
-                                       static_cast<char>(announced & 0xff)} + reply;
-      if (write(c, framed.data(), framed.size()) != static_cast<ssize_t>(framed.size())) return false;
+                                       static_cast<char>(announced & 0xff)} +
+                           reply;
+      if (write(c, framed.data(), framed.size()) !=
+          static_cast<ssize_t>(framed.size()))
+        return false;
     }
     return true;
   }
@@ -293,7 +317,8 @@ struct Result {
   double at = 0;                    // when the callback came
 };
 
-void OnResolved(struct mg_dns_message *msg, void *data, enum mg_resolve_err err) {
+void OnResolved(struct mg_dns_message *msg, void *data,
+                enum mg_resolve_err err) {
   Result *r = static_cast<Result *>(data);
   r->calls++;
   r->err = err;
@@ -305,11 +330,13 @@ void OnResolved(struct mg_dns_message *msg, void *data, enum mg_resolve_err err)
     char buf[256] = "";
     if (rr->rtype == MG_DNS_A_RECORD) {
       struct in_addr ina;
-      if (mg_dns_parse_record_data(msg, rr, &ina, sizeof(ina)) == 0) inet_ntop(AF_INET, &ina, buf, sizeof(buf));
+      if (mg_dns_parse_record_data(msg, rr, &ina, sizeof(ina)) == 0)
+        inet_ntop(AF_INET, &ina, buf, sizeof(buf));
       r->addrs.push_back(buf);
     } else if (rr->rtype == MG_DNS_AAAA_RECORD) {
       struct in6_addr in6;
-      if (mg_dns_parse_record_data(msg, rr, &in6, sizeof(in6)) == 0) inet_ntop(AF_INET6, &in6, buf, sizeof(buf));
+      if (mg_dns_parse_record_data(msg, rr, &in6, sizeof(in6)) == 0)
+        inet_ntop(AF_INET6, &in6, buf, sizeof(buf));
       r->addrs.push_back(buf);
     } else if (rr->rtype == MG_DNS_CNAME_RECORD) {
       mg_dns_parse_record_data(msg, rr, buf, sizeof(buf));
@@ -335,22 +362,29 @@ class ResolvTest : public ::testing::Test {
     dns_.zone["alias.test"] = {{"alias.test", MG_DNS_CNAME_RECORD, "mid.test"},
                                {"mid.test", MG_DNS_CNAME_RECORD, "host.test"},
                                {"host.test", MG_DNS_A_RECORD, "1.2.3.4"}};
-    dns_.zone["short.test"] = {{"short.test", MG_DNS_CNAME_RECORD, "host.test"}};
-    dns_.zone["loop1.test"] = {{"loop1.test", MG_DNS_CNAME_RECORD, "loop2.test"}};
-    dns_.zone["loop2.test"] = {{"loop2.test", MG_DNS_CNAME_RECORD, "loop1.test"}};
-    dns_.zone["www.corp.test"] = {{"www.corp.test", MG_DNS_A_RECORD, "5.6.7.8"}};
+    dns_.zone["short.test"] = {
+        {"short.test", MG_DNS_CNAME_RECORD, "host.test"}};
+    dns_.zone["loop1.test"] = {
+        {"loop1.test", MG_DNS_CNAME_RECORD, "loop2.test"}};
+    dns_.zone["loop2.test"] = {
+        {"loop2.test", MG_DNS_CNAME_RECORD, "loop1.test"}};
+    dns_.zone["www.corp.test"] = {
+        {"www.corp.test", MG_DNS_A_RECORD, "5.6.7.8"}};
     dns_.zone["svc.test"] = {{"svc.test", MG_DNS_A_RECORD, "127.0.0.1"}};
     dns_.zone["v6only.test"] = {{"v6only.test", MG_DNS_AAAA_RECORD, "::1"}};
     for (int i = 1; i <= 40; i++) {
-      dns_.zone["big.test"].push_back({"big.test", MG_DNS_A_RECORD, "10.9.0." + std::to_string(i)});
+      dns_.zone["big.test"].push_back(
+          {"big.test", MG_DNS_A_RECORD, "10.9.0." + std::to_string(i)});
     }
     dns_.truncate_udp.insert("big.test");
     WriteConf("nameserver " + dns_.Addr() + "\n");
-    setenv("MG_HOSTS_FILE", TmpFile("hosts", "127.0.0.1 fromhosts.test\n").c_str(), 1);
+    setenv("MG_HOSTS_FILE",
+           TmpFile("hosts", "127.0.0.1 fromhosts.test\n").c_str(), 1);
     mg_mgr_init(&mgr_, nullptr);
   }
   void TearDown() override {
-    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c; c = mg_next(&mgr_, c)) {
+    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c;
+         c = mg_next(&mgr_, c)) {
       if (c->handler != nullptr && c->user_data == &conn_) c->handler = nullptr;
     }
     mg_mgr_free(&mgr_);
@@ -364,11 +398,14 @@ class ResolvTest : public ::testing::Test {
   // Polls the manager and every fake server until pred() or seconds pass.
   bool Wait(const std::function<bool()> &pred, double seconds = 10,
             std::vector<FakeDns *> more = {}) {
-    return mgtest::PollUntil(&mgr_, [&] {
-      dns_.Pump();
-      for (FakeDns *d : more) d->Pump();
-      return pred();
-    }, seconds);
+    return mgtest::PollUntil(
+        &mgr_,
+        [&] {
+          dns_.Pump();
+          for (FakeDns *d : more) d->Pump();
+          return pred();
+        },
+        seconds);
   }
   Result Resolve(const char *name, int type, struct mg_resolve_async_opts opts,
                  std::vector<FakeDns *> more = {}) {
@@ -390,7 +427,9 @@ class ResolvTest : public ::testing::Test {
   }
   int Connections() {
     int n = 0;
-    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c; c = mg_next(&mgr_, c)) n++;
+    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c;
+         c = mg_next(&mgr_, c))
+      n++;
     return n;
   }
   static struct mg_resolve_async_opts Opts(int timeout, int max_retries) {
@@ -411,12 +450,14 @@ class ResolvTest : public ::testing::Test {
     Conn *s = static_cast<Conn *>(c->user_data);
     s->status = *static_cast<int *>(ev_data);
     char buf[100];
-    mg_sock_addr_to_str(&c->sa, buf, sizeof(buf), MG_SOCK_STRINGIFY_IP | MG_SOCK_STRINGIFY_PORT);
+    mg_sock_addr_to_str(&c->sa, buf, sizeof(buf),
+                        MG_SOCK_STRINGIFY_IP | MG_SOCK_STRINGIFY_PORT);
     s->peer = buf;
     c->flags |= MG_F_CLOSE_IMMEDIATELY;
   }
   static void Ignore(struct mg_connection *, int, void *) {}
-  struct mg_connection *ConnectByName(const std::string &addr, const char *nameserver = nullptr) {
+  struct mg_connection *ConnectByName(const std::string &addr,
+                                      const char *nameserver = nullptr) {
     struct mg_connect_opts o;
     memset(&o, 0, sizeof(o));
     o.user_data = &conn_;
@@ -447,7 +488,8 @@ TEST_F(ResolvTest, ResolvesAAAA) {
 
 TEST_F(ResolvTest, NameIsCaseInsensitive) {
   Result r = Resolve("HOST.Test", MG_DNS_A_RECORD);
-  EXPECT_EQ(MG_RESOLVE_NO_ANSWERS, r.err);  // the fake zone is case-sensitive...
+  EXPECT_EQ(MG_RESOLVE_NO_ANSWERS,
+            r.err);  // the fake zone is case-sensitive...
   dns_.zone["HOST.Test"] = {{"host.test", MG_DNS_A_RECORD, "1.2.3.4"}};
   r = Resolve("HOST.Test", MG_DNS_A_RECORD);  // ...but the match is not
   EXPECT_EQ(MG_RESOLVE_OK, r.err);
@@ -518,7 +560,8 @@ TEST_F(ResolvTest, CnameLoopEnds) {
 TEST_F(ResolvTest, TruncatedUdpReplyRetriedOverTcp) {
   Result r = Resolve("big.test", MG_DNS_A_RECORD);
   EXPECT_EQ(MG_RESOLVE_OK, r.err);
-  EXPECT_EQ(static_cast<size_t>(MG_MAX_DNS_ANSWERS), r.addrs.size());  // 40 sent, 32 kept
+  EXPECT_EQ(static_cast<size_t>(MG_MAX_DNS_ANSWERS),
+            r.addrs.size());  // 40 sent, 32 kept
   EXPECT_EQ("10.9.0.1", r.addrs[0]);
   ASSERT_EQ(2u, dns_.seen.size());
   EXPECT_FALSE(dns_.seen[0].tcp);
@@ -682,7 +725,8 @@ TEST_F(ResolvTest, RefusedPortMovesOn) {
 
 // Each forgery reaches the resolver before the real reply, which alone
 // must be taken (the forgeries say 6.6.6.6).
-class SpoofTest : public ResolvTest, public ::testing::WithParamInterface<int> {};
+class SpoofTest : public ResolvTest,
+                  public ::testing::WithParamInterface<int> {};
 
 TEST_P(SpoofTest, ForgedReplyIgnored) {
   dns_.spoof = GetParam();
@@ -695,20 +739,28 @@ TEST_P(SpoofTest, ForgedReplyIgnored) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Forgeries, SpoofTest,
-    ::testing::Values(FakeDns::kWrongId, FakeDns::kNotResponse, FakeDns::kWrongName,
-                      FakeDns::kWrongType, FakeDns::kWrongPort, 31),
-    [](const ::testing::TestParamInfo<int> &i) {
-      switch (i.param) {
-        case FakeDns::kWrongId: return std::string("WrongId");
-        case FakeDns::kNotResponse: return std::string("NotAResponse");
-        case FakeDns::kWrongName: return std::string("WrongQuestionName");
-        case FakeDns::kWrongType: return std::string("WrongQuestionType");
-        case FakeDns::kWrongPort: return std::string("WrongSourcePort");
-        default: return std::string("AllAtOnce");
-      }
-    });
+INSTANTIATE_TEST_SUITE_P(Forgeries, SpoofTest,
+                         ::testing::Values(FakeDns::kWrongId,
+                                           FakeDns::kNotResponse,
+                                           FakeDns::kWrongName,
+                                           FakeDns::kWrongType,
+                                           FakeDns::kWrongPort, 31),
+                         [](const ::testing::TestParamInfo<int> &i) {
+                           switch (i.param) {
+                             case FakeDns::kWrongId:
+                               return std::string("WrongId");
+                             case FakeDns::kNotResponse:
+                               return std::string("NotAResponse");
+                             case FakeDns::kWrongName:
+                               return std::string("WrongQuestionName");
+                             case FakeDns::kWrongType:
+                               return std::string("WrongQuestionType");
+                             case FakeDns::kWrongPort:
+                               return std::string("WrongSourcePort");
+                             default:
+                               return std::string("AllAtOnce");
+                           }
+                         });
 
 TEST_F(ResolvTest, AddressOfWrongLengthIsNoAnswer) {
   dns_.zone["bad4.test"] = {{"bad4.test", MG_DNS_A_RECORD, "raw:12345"}};
@@ -721,12 +773,14 @@ TEST_F(ResolvTest, AddressOfWrongLengthIsNoAnswer) {
   EXPECT_EQ(MG_RESOLVE_NO_ANSWERS, r.err);
   r = Resolve("mixed.test", MG_DNS_A_RECORD);
   EXPECT_EQ(MG_RESOLVE_OK, r.err);
-  EXPECT_EQ((std::vector<std::string>{"", "9.8.7.6"}), r.addrs);  // the bad one unreadable
+  EXPECT_EQ((std::vector<std::string>{"", "9.8.7.6"}),
+            r.addrs);  // the bad one unreadable
   // mg_connect() skips it too.
   struct mg_connection *l = mg_bind(&mgr_, "tcp://127.0.0.1:0", Ignore);
   dns_.zone["svc2.test"] = {{"svc2.test", MG_DNS_A_RECORD, "raw:\x7f"},
                             {"svc2.test", MG_DNS_A_RECORD, "127.0.0.1"}};
-  ASSERT_NE(nullptr, ConnectByName("svc2.test:" + std::to_string(LocalPort(l))));
+  ASSERT_NE(nullptr,
+            ConnectByName("svc2.test:" + std::to_string(LocalPort(l))));
   ASSERT_TRUE(Wait([&] { return conn_.status >= 0; }));
   EXPECT_EQ(0, conn_.status);
 }
@@ -741,8 +795,8 @@ TEST_F(ResolvTest, SeveralOutstandingQueries) {
   dns_.drop = 3;  // a few of them need a retry
   for (int i = 0; i < n; i++) {
     std::string name = "n" + std::to_string(i) + ".multi.test";
-    ASSERT_EQ(0, mg_resolve_async_opt(&mgr_, name.c_str(), MG_DNS_A_RECORD, OnResolved,
-                                      &results[i], Opts(1, 2)));
+    ASSERT_EQ(0, mg_resolve_async_opt(&mgr_, name.c_str(), MG_DNS_A_RECORD,
+                                      OnResolved, &results[i], Opts(1, 2)));
   }
   ASSERT_TRUE(Wait([&] {
     for (auto &r : results) {
@@ -753,12 +807,14 @@ TEST_F(ResolvTest, SeveralOutstandingQueries) {
   for (int i = 0; i < n; i++) {
     EXPECT_EQ(1, results[i].calls);
     EXPECT_EQ(MG_RESOLVE_OK, results[i].err);
-    EXPECT_EQ((std::vector<std::string>{"10.0.0." + std::to_string(i)}), results[i].addrs);
+    EXPECT_EQ((std::vector<std::string>{"10.0.0." + std::to_string(i)}),
+              results[i].addrs);
   }
 }
 
 TEST_F(ResolvTest, SearchListAndNdots) {
-  WriteConf("nameserver " + dns_.Addr() + "\nsearch corp.test other.test\noptions ndots:2\n");
+  WriteConf("nameserver " + dns_.Addr() +
+            "\nsearch corp.test other.test\noptions ndots:2\n");
   Result r = Resolve("www", MG_DNS_A_RECORD);
   EXPECT_EQ(MG_RESOLVE_OK, r.err);
   EXPECT_EQ((std::vector<std::string>{"5.6.7.8"}), r.addrs);
@@ -791,7 +847,8 @@ TEST_F(ResolvTest, DnsConnClosedCancels) {
   struct mg_connection *dc = nullptr;
   struct mg_resolve_async_opts opts = Opts(5, 0);
   opts.dns_conn = &dc;
-  ASSERT_EQ(0, mg_resolve_async_opt(&mgr_, "host.test", MG_DNS_A_RECORD, OnResolved, &r, opts));
+  ASSERT_EQ(0, mg_resolve_async_opt(&mgr_, "host.test", MG_DNS_A_RECORD,
+                                    OnResolved, &r, opts));
   ASSERT_NE(nullptr, dc);
   Wait([&] { return !dns_.seen.empty(); });
   dc->flags |= MG_F_CLOSE_IMMEDIATELY;
@@ -805,8 +862,10 @@ TEST_F(ResolvTest, DnsConnClosedCancels) {
 TEST_F(ResolvTest, ManagerFreedWithQueriesOutstanding) {
   dns_.black_hole = true;
   Result a, b;
-  ASSERT_EQ(0, mg_resolve_async(&mgr_, "host.test", MG_DNS_A_RECORD, OnResolved, &a));
-  ASSERT_EQ(0, mg_resolve_async(&mgr_, "other.test", MG_DNS_AAAA_RECORD, OnResolved, &b));
+  ASSERT_EQ(
+      0, mg_resolve_async(&mgr_, "host.test", MG_DNS_A_RECORD, OnResolved, &a));
+  ASSERT_EQ(0, mg_resolve_async(&mgr_, "other.test", MG_DNS_AAAA_RECORD,
+                                OnResolved, &b));
   Wait([&] { return dns_.seen.size() == 2; });
   mg_mgr_free(&mgr_);
   EXPECT_EQ(1, a.calls);
@@ -825,7 +884,8 @@ void OwnServer(struct mg_connection *c, int ev, void *ev_data) {
   struct mg_dns_reply reply = mg_dns_create_reply(&c->send_mbuf, msg);
   for (int k = 0; k < MG_MAX_DNS_ANSWERS && msg->num_questions == 1; k++) {
     unsigned char a[4] = {10, 7, 0, static_cast<unsigned char>(k + 1)};
-    mg_dns_reply_record(&reply, &msg->questions[0], nullptr, MG_DNS_A_RECORD, 60, a, 4);
+    mg_dns_reply_record(&reply, &msg->questions[0], nullptr, MG_DNS_A_RECORD,
+                        60, a, 4);
   }
   mg_dns_send_reply(c, &reply);
 }
@@ -836,7 +896,8 @@ TEST_F(ResolvTest, AgainstOwnServerWithTruncation) {
     struct mg_connection *u = mg_bind(&mgr_, "udp://127.0.0.1:0", OwnServer);
     ASSERT_NE(nullptr, u);
     std::string p = std::to_string(LocalPort(u));
-    struct mg_connection *t = mg_bind(&mgr_, ("tcp://127.0.0.1:" + p).c_str(), OwnServer);
+    struct mg_connection *t =
+        mg_bind(&mgr_, ("tcp://127.0.0.1:" + p).c_str(), OwnServer);
     if (t == nullptr) {
       u->flags |= MG_F_CLOSE_IMMEDIATELY;
       continue;
@@ -851,7 +912,8 @@ TEST_F(ResolvTest, AgainstOwnServerWithTruncation) {
   opts.nameserver = ns.c_str();
   Result r = Resolve("anything.own", MG_DNS_A_RECORD, opts);
   EXPECT_EQ(MG_RESOLVE_OK, r.err);
-  ASSERT_EQ(static_cast<size_t>(MG_MAX_DNS_ANSWERS), r.addrs.size());  // all: over TCP
+  ASSERT_EQ(static_cast<size_t>(MG_MAX_DNS_ANSWERS),
+            r.addrs.size());  // all: over TCP
   EXPECT_EQ("10.7.0.32", r.addrs.back());
 }
 
@@ -910,7 +972,8 @@ TEST_F(ResolvTest, ConnectTimesOut) {
 TEST_F(ResolvTest, ConnectOptsNameserver) {
   FakeDns other;
   ASSERT_TRUE(other.Start());
-  other.zone["elsewhere.test"] = {{"elsewhere.test", MG_DNS_A_RECORD, "127.0.0.1"}};
+  other.zone["elsewhere.test"] = {
+      {"elsewhere.test", MG_DNS_A_RECORD, "127.0.0.1"}};
   struct mg_connection *l = mg_bind(&mgr_, "tcp://127.0.0.1:0", Ignore);
   std::string port = std::to_string(LocalPort(l));
   std::string ns = "udp://" + other.Addr();

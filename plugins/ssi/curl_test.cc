@@ -24,7 +24,8 @@ class SsiCurlTest : public httptest::HttpTest {
  protected:
   void SetUp() override {
     HttpTest::SetUp();
-    if (access("/usr/bin/curl", X_OK) != 0) GTEST_SKIP() << "no curl (tools/bootstrap)";
+    if (access("/usr/bin/curl", X_OK) != 0)
+      GTEST_SKIP() << "no curl (tools/bootstrap)";
     root_ = mgtest::TmpPath("ssi_www");
     mkdir(root_.c_str(), 0755);
     mkdir((root_ + "/parts").c_str(), 0755);
@@ -42,12 +43,16 @@ class SsiCurlTest : public httptest::HttpTest {
   }
 
   // curl args... -o out; returns curl's exit status and the body.
-  int Curl(const std::vector<std::string> &args, std::string *body, double secs = 60) {
-    std::string out = mgtest::TmpPath("curl.body"), log = mgtest::TmpPath("curl.log");
-    std::vector<std::string> all = {"/usr/bin/curl", "-sS", "--noproxy", "*", "-o", out};
+  int Curl(const std::vector<std::string> &args, std::string *body,
+           double secs = 60) {
+    std::string out = mgtest::TmpPath("curl.body"),
+                log = mgtest::TmpPath("curl.log");
+    std::vector<std::string> all = {
+        "/usr/bin/curl", "-sS", "--noproxy", "*", "-o", out};
     all.insert(all.end(), args.begin(), args.end());
     int rc = mgtest::RunPeerPolling(&mgr_, all, log, secs, [this] {
-      for (struct mg_connection *c = mg_next(&mgr_, nullptr); c; c = mg_next(&mgr_, c)) {
+      for (struct mg_connection *c = mg_next(&mgr_, nullptr); c;
+           c = mg_next(&mgr_, c)) {
         if (c->send_mbuf.len > peak_send_) peak_send_ = c->send_mbuf.len;
       }
     });
@@ -68,20 +73,24 @@ TEST_F(SsiCurlTest, NestedIncludesAndCall) {
   std::string outside = mgtest::TmpPath("ssi_outside.txt");
   WriteFile(outside, "abs");
   WriteFile(root_ + "/parts/head.html", "<head>");
-  WriteFile(root_ + "/parts/nav.shtml", "<nav><!--#include file=\"item.txt\" --></nav>");
+  WriteFile(root_ + "/parts/nav.shtml",
+            "<nav><!--#include file=\"item.txt\" --></nav>");
   WriteFile(root_ + "/parts/item.txt", "item");
   WriteFile(root_ + "/index.shtml",
             "<!--#include virtual=\"/parts/head.html\" -->"
             "<!--#include \"parts/nav.shtml\" -->"
-            "<!--#include abspath=\"" + outside + "\" -->"
-            "<!--#call hello -->");
+            "<!--#include abspath=\"" +
+                outside +
+                "\" -->"
+                "<!--#call hello -->");
   std::string want = "<head><nav>item</nav>abs<hello>", body;
   ASSERT_EQ(Curl({base_ + "/index.shtml"}, &body), 0);
   EXPECT_EQ(body, want);
   ASSERT_EQ(Curl({"--http1.0", base_ + "/index.shtml"}, &body), 0);
   EXPECT_EQ(body, want);
   // Two pages on one keep-alive connection.
-  ASSERT_EQ(Curl({base_ + "/index.shtml", "-o", mgtest::TmpPath("second"), base_ + "/index.shtml"},
+  ASSERT_EQ(Curl({base_ + "/index.shtml", "-o", mgtest::TmpPath("second"),
+                  base_ + "/index.shtml"},
                  &body),
             0);
   EXPECT_EQ(body, want);
@@ -101,11 +110,13 @@ TEST_F(SsiCurlTest, TraversalInIncludesIsRefused) {
 TEST_F(SsiCurlTest, SlowReaderPushesBack) {
   std::string big(4 * 1024 * 1024, 'z');
   WriteFile(root_ + "/parts/big.txt", big);
-  WriteFile(root_ + "/slow.shtml", "[<!--#include virtual=\"/parts/big.txt\" -->]");
+  WriteFile(root_ + "/slow.shtml",
+            "[<!--#include virtual=\"/parts/big.txt\" -->]");
   std::string body;
   ASSERT_EQ(Curl({"--limit-rate", "8M", base_ + "/slow.shtml"}, &body), 0);
   EXPECT_EQ(body, "[" + big + "]");
-  EXPECT_LT(peak_send_, static_cast<size_t>(256 * 1024));  // never the whole file
+  EXPECT_LT(peak_send_,
+            static_cast<size_t>(256 * 1024));  // never the whole file
 }
 
 #else
@@ -116,10 +127,12 @@ TEST_F(SsiCurlTest, HundredMebibyteIncludeWithBoundedMemory) {
     FILE *fp = fopen((root_ + "/parts/huge.bin").c_str(), "wb");
     ASSERT_NE(fp, nullptr);
     std::string block(1024 * 1024, 'h');
-    for (size_t i = 0; i < kSize / block.size(); i++) fwrite(block.data(), 1, block.size(), fp);
+    for (size_t i = 0; i < kSize / block.size(); i++)
+      fwrite(block.data(), 1, block.size(), fp);
     fclose(fp);
   }
-  WriteFile(root_ + "/huge.shtml", "<<!--#include virtual=\"/parts/huge.bin\" -->>");
+  WriteFile(root_ + "/huge.shtml",
+            "<<!--#include virtual=\"/parts/huge.bin\" -->>");
   long rss_before = mgtest::StatusKb("VmRSS");
   ASSERT_EQ(Curl({base_ + "/huge.shtml"}, nullptr, 300), 0);
   long hwm = mgtest::StatusKb("VmHWM");
@@ -135,10 +148,11 @@ TEST_F(SsiCurlTest, HundredMebibyteIncludeWithBoundedMemory) {
   fclose(fp);
   EXPECT_EQ(first, '<');
   EXPECT_EQ(last, '>');
-  printf("VmRSS before %ld kB, VmHWM after %ld kB, peak send buffer %zu\n", rss_before, hwm,
-         peak_send_);
+  printf("VmRSS before %ld kB, VmHWM after %ld kB, peak send buffer %zu\n",
+         rss_before, hwm, peak_send_);
   EXPECT_LT(peak_send_, static_cast<size_t>(256 * 1024));
-  EXPECT_LT(hwm - rss_before, 32L * 1024) << "kB";  // a few buffers, not the file
+  EXPECT_LT(hwm - rss_before, 32L * 1024)
+      << "kB";  // a few buffers, not the file
 }
 
 #endif

@@ -16,13 +16,13 @@
 
 /* One open file of the include stack. */
 struct ssi_file {
-  int fd;                   /* the open file */
-  int is_ssi;               /* directives are processed (else copied) */
-  int eof;                  /* read to its end */
-  char *path;               /* file system path (heap) */
-  char *vdir;               /* its directory as a URI path, or NULL (abspath) */
-  size_t len;               /* bytes in buf */
-  char buf[BUF_SIZE];       /* read ahead, a directive may span reads */
+  int fd;             /* the open file */
+  int is_ssi;         /* directives are processed (else copied) */
+  int eof;            /* read to its end */
+  char *path;         /* file system path (heap) */
+  char *vdir;         /* its directory as a URI path, or NULL (abspath) */
+  size_t len;         /* bytes in buf */
+  char buf[BUF_SIZE]; /* read ahead, a directive may span reads */
 };
 
 /* A page being produced. */
@@ -33,8 +33,8 @@ struct mg__ssi_page {
   int chunked;                     /* HTTP/1.1: chunked framing */
   int depth;                       /* files on the stack */
   struct ssi_file *stack[MG_SSI_MAX_DEPTH];
-  int exec_fd;                     /* output pipe of a running command, -1 */
-  pid_t exec_pid;                  /* the command's process, or 0 */
+  int exec_fd;    /* output pipe of a running command, -1 */
+  pid_t exec_pid; /* the command's process, or 0 */
 };
 
 /* --- output --- */
@@ -92,8 +92,8 @@ static void close_file(struct ssi_file *f) {
 
 /* Non-zero if path matches the options' ssi_pattern. */
 static int is_ssi_path(const struct mg_serve_http_opts *o, const char *path) {
-  const char *pat = o->ssi_pattern != NULL ? o->ssi_pattern
-                                           : "**.shtml$|**.shtm$";
+  const char *pat =
+      o->ssi_pattern != NULL ? o->ssi_pattern : "**.shtml$|**.shtm$";
   return mg_match_prefix(pat, (int) strlen(pat), path) > 0;
 }
 
@@ -331,10 +331,9 @@ int mg__ssi_page_produce(struct mg_connection *nc, struct mg__ssi_page *p) {
 static void send_head(struct mg_connection *nc, struct mg__ssi_page *p,
                       const char *path) {
   struct mg_str mime = mg_http_ext_mime_type(path, p->opts);
-  mg_printf(nc, "HTTP/1.1 200 OK\r\nContent-Type: %.*s\r\n%s", (int) mime.len,
-            mime.p,
-            p->chunked ? "Transfer-Encoding: chunked\r\n"
-                       : "Connection: close\r\n");
+  mg_printf(
+      nc, "HTTP/1.1 200 OK\r\nContent-Type: %.*s\r\n%s", (int) mime.len, mime.p,
+      p->chunked ? "Transfer-Encoding: chunked\r\n" : "Connection: close\r\n");
   if (p->opts->extra_headers != NULL) {
     mg_printf(nc, "%s\r\n", p->opts->extra_headers);
   }
@@ -345,8 +344,7 @@ struct mg__ssi_page *mg__ssi_page_start(struct mg_connection *nc,
                                         struct http_message *hm,
                                         const char *path,
                                         const struct mg_serve_http_opts *o) {
-  struct mg__ssi_page *p =
-      (struct mg__ssi_page *) MG_CALLOC(1, sizeof(*p));
+  struct mg__ssi_page *p = (struct mg__ssi_page *) MG_CALLOC(1, sizeof(*p));
   size_t head_len = (size_t) (hm->body.p - hm->message.p);
   if (p == NULL || (p->opts = mg_http_ext_opts_dup(o)) == NULL ||
       (p->head = (char *) MG_MALLOC(head_len + 1)) == NULL) {

@@ -36,8 +36,8 @@ static const struct mg_http_ext ssi_http_ext = {
 /* Non-zero if the request is for an SSI page. */
 static int wants_ssi(struct http_message *hm, const char *path,
                      const cs_stat_t *st, const struct mg_serve_http_opts *o) {
-  const char *pat = o->ssi_pattern != NULL ? o->ssi_pattern
-                                           : "**.shtml$|**.shtm$";
+  const char *pat =
+      o->ssi_pattern != NULL ? o->ssi_pattern : "**.shtml$|**.shtm$";
   return st != NULL && S_ISREG(st->st_mode) &&
          (mg_vcmp(&hm->method, "GET") == 0 ||
           mg_vcmp(&hm->method, "HEAD") == 0) &&

@@ -66,9 +66,8 @@ void mg__ssi_scan(const char *buf, size_t len, int at_eof,
     t->kind = at_eof ? MG__SSI_TEXT : MG__SSI_MORE;
     return;
   }
-  end = find_close(buf, len < MG__SSI_MAX_DIRECTIVE ? len
-                                                      : MG__SSI_MAX_DIRECTIVE,
-                   OPEN_LEN);
+  end = find_close(
+      buf, len < MG__SSI_MAX_DIRECTIVE ? len : MG__SSI_MAX_DIRECTIVE, OPEN_LEN);
   if (end + 3 <= len && end + 3 <= MG__SSI_MAX_DIRECTIVE) {
     directive(buf, end, t);
   } else if (at_eof || len >= MG__SSI_MAX_DIRECTIVE) {

@@ -29,8 +29,8 @@ std::string Render(const std::string &page, size_t piece) {
     if (buf.empty()) break;
     if (t.kind == MG__SSI_TEXT) out += buf.substr(0, t.len);
     if (t.kind == MG__SSI_DIRECTIVE) {
-      out += "{" + std::string(t.name.p, t.name.len) + "|" + std::string(t.args.p, t.args.len) +
-             "}";
+      out += "{" + std::string(t.name.p, t.name.len) + "|" +
+             std::string(t.args.p, t.args.len) + "}";
     }
     EXPECT_GT(t.len, 0u);
     if (t.len == 0) break;
@@ -56,10 +56,13 @@ TEST(ScanTest, SplitAtEveryBoundary) {
 }
 
 TEST(ScanTest, OversizedDirectiveIsText) {
-  std::string page = "<!--#call " + std::string(MG__SSI_MAX_DIRECTIVE, 'a') + " -->";
+  std::string page =
+      "<!--#call " + std::string(MG__SSI_MAX_DIRECTIVE, 'a') + " -->";
   EXPECT_EQ(Render(page, 1000), page);
-  std::string fits = "<!--#call " + std::string(MG__SSI_MAX_DIRECTIVE - 20, 'a') + " -->";
-  EXPECT_EQ(Render(fits, 1000), "{call|" + std::string(MG__SSI_MAX_DIRECTIVE - 20, 'a') + "}");
+  std::string fits =
+      "<!--#call " + std::string(MG__SSI_MAX_DIRECTIVE - 20, 'a') + " -->";
+  EXPECT_EQ(Render(fits, 1000),
+            "{call|" + std::string(MG__SSI_MAX_DIRECTIVE - 20, 'a') + "}");
 }
 
 TEST(ScanTest, IncludeArguments) {
@@ -82,7 +85,8 @@ TEST(ScanTest, IncludeArguments) {
   for (const Case &c : cases) {
     int kind = 0;
     struct mg_str path = mg_mk_str("");
-    EXPECT_EQ(mg__ssi_include_arg(mg_mk_str(c.args), &kind, &path), c.rc) << c.args;
+    EXPECT_EQ(mg__ssi_include_arg(mg_mk_str(c.args), &kind, &path), c.rc)
+        << c.args;
     if (c.rc == 0) {
       EXPECT_EQ(kind, c.kind) << c.args;
       EXPECT_EQ(std::string(path.p, path.len), c.path) << c.args;

@@ -75,7 +75,8 @@ class SsiTest : public httptest::HttpTest {
           mg_send(c, big.data(), static_cast<int>(big.size()));
         }
       } else if (ev == MG_EV_SSI_CALL_CTX) {
-        struct mg_ssi_call_ctx *ctx = static_cast<struct mg_ssi_call_ctx *>(ev_data);
+        struct mg_ssi_call_ctx *ctx =
+            static_cast<struct mg_ssi_call_ctx *>(ev_data);
         ctx_files_.push_back(std::string(ctx->file.p, ctx->file.len));
         ctx_uris_.push_back(std::string(ctx->req->uri.p, ctx->req->uri.len));
         ctx_args_.push_back(std::string(ctx->arg.p, ctx->arg.len));
@@ -132,7 +133,8 @@ TEST_F(SsiTest, AllFourIncludeForms) {
             "1<!--#include virtual=\"/inc/v.html\" -->2"
             "<!--#include file=\"f.txt\" -->3"
             "<!--#include \"bare.txt\" -->4"
-            "<!--#include abspath=\"" + outside_ + "/abs.txt\" -->5");
+            "<!--#include abspath=\"" +
+                outside_ + "/abs.txt\" -->5");
   Page p = Get("/inc/page.shtml");
   EXPECT_TRUE(p.complete);
   EXPECT_EQ(p.body, "1V2F3B4A5");
@@ -141,7 +143,8 @@ TEST_F(SsiTest, AllFourIncludeForms) {
 TEST_F(SsiTest, IncludedShtmlIsProcessedRecursively) {
   WriteFile(root_ + "/inc/leaf.txt", "leaf");
   WriteFile(root_ + "/inc/mid.shtml", "(<!--#include file=\"leaf.txt\" -->)");
-  WriteFile(root_ + "/top.shtml", "[<!--#include virtual=\"inc/mid.shtml\" -->]");
+  WriteFile(root_ + "/top.shtml",
+            "[<!--#include virtual=\"inc/mid.shtml\" -->]");
   WriteFile(root_ + "/inc/raw.txt", "<!--#include file=\"leaf.txt\" -->");
   WriteFile(root_ + "/top2.shtml", "<!--#include virtual=\"/inc/raw.txt\" -->");
   EXPECT_EQ(Get("/top.shtml").body, "[(leaf)]");
@@ -150,10 +153,12 @@ TEST_F(SsiTest, IncludedShtmlIsProcessedRecursively) {
 }
 
 TEST_F(SsiTest, CallRaisesBothEventsAndPrintsIntoThePage) {
-  WriteFile(root_ + "/c.shtml", "<p><!--#call foo --></p><!--#call bar baz --><!--#call big -->.");
+  WriteFile(root_ + "/c.shtml",
+            "<p><!--#call foo --></p><!--#call bar baz --><!--#call big -->.");
   Page p = Get("/c.shtml?q=1");
   EXPECT_TRUE(p.complete);
-  EXPECT_EQ(p.body, "<p>[foo from handler]</p>" + std::string(100000, 'B') + ".");
+  EXPECT_EQ(p.body,
+            "<p>[foo from handler]</p>" + std::string(100000, 'B') + ".");
   EXPECT_EQ(calls_, (std::vector<std::string>{"foo", "bar baz", "big"}));
   EXPECT_EQ(ctx_args_, calls_);
   ASSERT_EQ(ctx_files_.size(), 3u);
@@ -168,13 +173,16 @@ TEST_F(SsiTest, SelfIncludeEndsWithAnErrorCommentNotAHang) {
   std::string want;
   for (int i = 0; i < MG_SSI_MAX_DEPTH; i++) want += "x";
   EXPECT_EQ(p.body.compare(0, want.size(), want), 0) << p.body;
-  EXPECT_NE(p.body.find("<!-- ssi: includes nested too deep"), std::string::npos);
-  EXPECT_EQ(p.body.substr(p.body.size() - MG_SSI_MAX_DEPTH), std::string(MG_SSI_MAX_DEPTH, 'y'));
+  EXPECT_NE(p.body.find("<!-- ssi: includes nested too deep"),
+            std::string::npos);
+  EXPECT_EQ(p.body.substr(p.body.size() - MG_SSI_MAX_DEPTH),
+            std::string(MG_SSI_MAX_DEPTH, 'y'));
 }
 
 TEST_F(SsiTest, IncludesNeverLeaveTheDocumentRoot) {
   WriteFile(outside_ + "/secret.txt", "SECRET");
-  std::string rel_out = "../" + outside_.substr(outside_.rfind('/') + 1) + "/secret.txt";
+  std::string rel_out =
+      "../" + outside_.substr(outside_.rfind('/') + 1) + "/secret.txt";
   const char *attempts[] = {
       "<!--#include virtual=\"/../secret.txt\" -->",
       "<!--#include virtual=\"/inc/../../secret.txt\" -->",
@@ -183,25 +191,29 @@ TEST_F(SsiTest, IncludesNeverLeaveTheDocumentRoot) {
       "<!--#include file=\"/etc/passwd\" -->",
   };
   for (const char *a : attempts) {
-    WriteFile(root_ + "/inc/t.shtml", std::string(a) + "|" +
-                                          "<!--#include file=\"../" + rel_out + "\" -->");
+    WriteFile(
+        root_ + "/inc/t.shtml",
+        std::string(a) + "|" + "<!--#include file=\"../" + rel_out + "\" -->");
     Page p = Get("/inc/t.shtml");
     EXPECT_TRUE(p.complete) << a;
-    EXPECT_EQ(p.body.find("SECRET"), std::string::npos) << a << " -> " << p.body;
+    EXPECT_EQ(p.body.find("SECRET"), std::string::npos)
+        << a << " -> " << p.body;
     EXPECT_EQ(p.body.find("root:"), std::string::npos) << a;
     EXPECT_NE(p.body.find("<!-- ssi: cannot include"), std::string::npos) << a;
   }
 }
 
 TEST_F(SsiTest, UnknownAndMalformedDirectives) {
-  WriteFile(root_ + "/u.shtml",
-            "a<!--#echo var=\"x\" -->b<!--#include nope -->c<!--#include \"\" -->d"
-            "<!-- plain comment -->e<!--#unterminated");
+  WriteFile(
+      root_ + "/u.shtml",
+      "a<!--#echo var=\"x\" -->b<!--#include nope -->c<!--#include \"\" -->d"
+      "<!-- plain comment -->e<!--#unterminated");
   Page p = Get("/u.shtml");
   EXPECT_TRUE(p.complete);
-  EXPECT_EQ(p.body,
-            "ab<!-- ssi: bad include \"nope\" -->c<!-- ssi: bad include \"\"\"\" -->d"
-            "<!-- plain comment -->e<!--#unterminated");
+  EXPECT_EQ(
+      p.body,
+      "ab<!-- ssi: bad include \"nope\" -->c<!-- ssi: bad include \"\"\"\" -->d"
+      "<!-- plain comment -->e<!--#unterminated");
 }
 
 TEST_F(SsiTest, DirectiveAcrossTheReadBoundary) {
@@ -229,15 +241,18 @@ TEST_F(SsiTest, HeadSendsNoBodyAndKeepAliveGoesOn) {
   WriteFile(root_ + "/k.shtml", "page");
   Raw r;
   Send("mem://srv", &r,
-       "HEAD /k.shtml HTTP/1.1\r\n\r\nGET /k.shtml HTTP/1.1\r\n\r\nGET /k.shtml HTTP/1.1\r\n\r\n");
+       "HEAD /k.shtml HTTP/1.1\r\n\r\nGET /k.shtml HTTP/1.1\r\n\r\nGET "
+       "/k.shtml HTTP/1.1\r\n\r\n");
   ASSERT_TRUE(Until([&] {
     size_t n = 0, pos = 0;
-    while ((pos = r.data.find("0\r\n\r\n", pos)) != std::string::npos) n++, pos++;
+    while ((pos = r.data.find("0\r\n\r\n", pos)) != std::string::npos)
+      n++, pos++;
     return n >= 2;
   }));
   size_t first_end = r.data.find("\r\n\r\n");
   ASSERT_NE(first_end, std::string::npos);
-  EXPECT_EQ(r.data.compare(first_end + 4, 8, "HTTP/1.1"), 0);  // no body after HEAD
+  EXPECT_EQ(r.data.compare(first_end + 4, 8, "HTTP/1.1"),
+            0);  // no body after HEAD
   EXPECT_EQ(r.closed, 0);
 }
 

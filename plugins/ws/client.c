@@ -5,7 +5,8 @@
 #include "plugins/ws/internal.h"
 
 /* Splits user_info "user:pass" (pass may be absent). */
-static void split_user(struct mg_str ui, struct mg_str *user, struct mg_str *pass) {
+static void split_user(struct mg_str ui, struct mg_str *user,
+                       struct mg_str *pass) {
   const char *colon = mg_strchr(ui, ':');
   *user = ui;
   *pass = mg_mk_str_n("", 0);
@@ -40,17 +41,15 @@ struct mg_connection *mg_connect_ws_opt(
   mg_send_websocket_handshake3v(
       nc, mg_mk_str(target), mg_mk_str(u.host_header),
       protocol != NULL ? mg_mk_str(protocol) : mg_mk_str_n("", 0),
-      extra_headers != NULL ? mg_mk_str(extra_headers) : mg_mk_str_n("", 0), user,
-      pass);
+      extra_headers != NULL ? mg_mk_str(extra_headers) : mg_mk_str_n("", 0),
+      user, pass);
   if (target != tmem) MG_FREE(target);
   return nc;
 }
 
-struct mg_connection *mg_connect_ws(struct mg_mgr *mgr,
-                                    MG_CB(mg_event_handler_t ev_handler,
-                                          void *user_data),
-                                    const char *url, const char *protocol,
-                                    const char *extra_headers) {
+struct mg_connection *mg_connect_ws(
+    struct mg_mgr *mgr, MG_CB(mg_event_handler_t ev_handler, void *user_data),
+    const char *url, const char *protocol, const char *extra_headers) {
   struct mg_connect_opts opts;
   memset(&opts, 0, sizeof(opts));
   return mg_connect_ws_opt(mgr, MG_CB(ev_handler, user_data), opts, url,

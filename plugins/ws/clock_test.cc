@@ -77,9 +77,8 @@ class WsClockTest : public ::testing::Test {
     ASSERT_NE(c, nullptr);
     c->user_data = p;
     mg_send(c, kUpgrade, sizeof(kUpgrade) - 1);
-    ASSERT_TRUE(mgtest::PollUntil(&mgr_, [&] {
-      return p->bytes.find("\r\n\r\n") != std::string::npos;
-    }));
+    ASSERT_TRUE(mgtest::PollUntil(
+        &mgr_, [&] { return p->bytes.find("\r\n\r\n") != std::string::npos; }));
     p->bytes.erase(0, p->bytes.find("\r\n\r\n") + 4);
   }
   // Lets seconds pass in 0.5 s steps, then lets what they caused happen

@@ -33,7 +33,8 @@ static void on_control(struct mg_connection *nc, struct mg_layer *l,
   }
   mg_layer_emit(nc, l, MG_EV_WEBSOCKET_CONTROL_FRAME, wm);
   if (op == WEBSOCKET_OP_CLOSE && !l->dead) {
-    unsigned int status = wm->size >= 2 ? ((unsigned int) wm->data[0] << 8) | wm->data[1] : 0;
+    unsigned int status =
+        wm->size >= 2 ? ((unsigned int) wm->data[0] << 8) | wm->data[1] : 0;
     wc->close_received = 1;
     send_close(nc, wc, status); /* echo the status (none if none) */
     nc->flags |= MG_F_SEND_AND_CLOSE;
@@ -53,8 +54,10 @@ void mg__ws_process(struct mg_connection *nc, struct mg_layer *l) {
     struct mg__ws_item it;
     struct websocket_message wm;
     size_t len = nc->recv_mbuf.len - pos;
-    if (!wc->dec.in_msg) wc->dec.no_defrag = (nc->flags & MG_F_WEBSOCKET_NO_DEFRAG) != 0;
-    mg__ws_decode(&wc->dec, (unsigned char *) nc->recv_mbuf.buf + pos, &len, &it);
+    if (!wc->dec.in_msg)
+      wc->dec.no_defrag = (nc->flags & MG_F_WEBSOCKET_NO_DEFRAG) != 0;
+    mg__ws_decode(&wc->dec, (unsigned char *) nc->recv_mbuf.buf + pos, &len,
+                  &it);
     nc->recv_mbuf.len = pos + len;
     if (it.kind == MG__WS_MORE) break;
     if (it.kind == MG__WS_FAIL) {

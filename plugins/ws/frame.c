@@ -64,7 +64,8 @@ int mg__utf8_feed(uint32_t *state, const unsigned char *p, size_t n) {
       if (b < 0x80) {
         uint64_t w;
         /* Runs of ASCII, 8 bytes at a time. */
-        while (i + 8 <= n && (memcpy(&w, p + i, 8), (w & 0x8080808080808080ULL) == 0)) {
+        while (i + 8 <= n &&
+               (memcpy(&w, p + i, 8), (w & 0x8080808080808080ULL) == 0)) {
           i += 8;
         }
         if (i < n && p[i] < 0x80) i++;
@@ -102,8 +103,7 @@ int mg__ws_close_code_ok(unsigned int code) {
           code <= MG__WS_CLOSE_UNSUPPORTED_DATA) ||
          (code >= MG__WS_CLOSE_INVALID_DATA &&
           code <= MG__WS_CLOSE_BAD_GATEWAY) ||
-         (code >= MG__WS_CLOSE_REGISTERED &&
-          code <= MG__WS_CLOSE_PRIVATE_LAST);
+         (code >= MG__WS_CLOSE_REGISTERED && code <= MG__WS_CLOSE_PRIVATE_LAST);
 }
 
 size_t mg__ws_header(unsigned char *out, int op_and_flags, uint64_t len,
@@ -139,8 +139,7 @@ static void set_failure(struct mg__ws_item *it, int status) {
 
 /* Waiting for bytes: drop the gap when that is cheap (little to move) or
  * overdue, so pings inside a long fragmented message do not pile up. */
-static void compact(struct mg__ws_decoder *d, unsigned char *buf,
-                    size_t *len) {
+static void compact(struct mg__ws_decoder *d, unsigned char *buf, size_t *len) {
   size_t start = d->msg_len + d->gap, tail = *len - start;
   if (d->gap == 0 || (tail > d->gap && d->gap < 65536)) return;
   memmove(buf + d->msg_len, buf + start, tail);
@@ -155,7 +154,8 @@ static int check_frame(const struct mg__ws_decoder *d,
   const int bad = MG__WS_CLOSE_PROTOCOL_ERROR;
   int control = (f->opcode & 8) != 0;
   if (f->rsv != 0) return bad; /* no extension was negotiated */
-  if (f->opcode > WEBSOCKET_OP_BINARY && f->opcode < WEBSOCKET_OP_CLOSE) return bad;
+  if (f->opcode > WEBSOCKET_OP_BINARY && f->opcode < WEBSOCKET_OP_CLOSE)
+    return bad;
   if (f->opcode > WEBSOCKET_OP_PONG) return bad;
   if (f->masked != (d->expect_masked ? 1 : 0)) return bad;
   if (control) return (!f->fin || f->payload_len > 125) ? bad : 0;
@@ -211,7 +211,8 @@ void mg__ws_decode(struct mg__ws_decoder *d, unsigned char *buf, size_t *len,
     payload = buf + start + h;
     if (f.masked) mg__ws_mask(payload, plen, f.mask);
     if (f.opcode & 8) {
-      if (f.opcode == WEBSOCKET_OP_CLOSE && (status = check_close(payload, plen)) != 0) {
+      if (f.opcode == WEBSOCKET_OP_CLOSE &&
+          (status = check_close(payload, plen)) != 0) {
         set_failure(it, status);
         return;
       }
@@ -232,14 +233,16 @@ void mg__ws_decode(struct mg__ws_decoder *d, unsigned char *buf, size_t *len,
     }
     op = d->op;
     if (op == WEBSOCKET_OP_TEXT &&
-        (mg__utf8_feed(&d->utf8, payload, plen) != 0 || (f.fin && d->utf8 != 0))) {
+        (mg__utf8_feed(&d->utf8, payload, plen) != 0 ||
+         (f.fin && d->utf8 != 0))) {
       set_failure(it, MG__WS_CLOSE_INVALID_DATA);
       return;
     }
     d->in_msg = !f.fin;
     if (d->no_defrag || (f.fin && start == 0)) {
       it->kind = MG__WS_DATA;
-      it->flags = (unsigned char) ((f.fin ? 0x80 : 0) | (d->no_defrag ? f.opcode : op));
+      it->flags =
+          (unsigned char) ((f.fin ? 0x80 : 0) | (d->no_defrag ? f.opcode : op));
       it->off = start + h;
       it->len = plen;
       it->consumed = start + h + plen;

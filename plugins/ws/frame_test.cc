@@ -33,7 +33,8 @@ TEST(Sha1, Fips180Vectors) {
   EXPECT_EQ(Sha1Hex("a", 1000000), "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
   // 55, 56 and 64 bytes: padding that does or does not spill into a block.
   EXPECT_EQ(Sha1Hex(std::string(55, 'x')), Sha1Hex("x", 55));
-  EXPECT_EQ(Sha1Hex(std::string(64, 'a')), "0098ba824b5c16427bd7a1122a5a442a25ec644d");
+  EXPECT_EQ(Sha1Hex(std::string(64, 'a')),
+            "0098ba824b5c16427bd7a1122a5a442a25ec644d");
 }
 
 TEST(Sha1, AcceptKeyOfRfc6455) {
@@ -56,16 +57,16 @@ TEST(Utf8, ValidAndInvalid) {
   EXPECT_TRUE(Utf8Ok(""));
   EXPECT_TRUE(Utf8Ok("plain ascii, long enough for the 8-byte path"));
   EXPECT_TRUE(Utf8Ok("\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5"));  // κόσμε
-  EXPECT_TRUE(Utf8Ok("\xf0\x9f\x98\x80"));                              // U+1F600
-  EXPECT_TRUE(Utf8Ok("\xf4\x8f\xbf\xbf"));                              // U+10FFFF
-  EXPECT_TRUE(Utf8Ok("\xed\x9f\xbf"));                                  // U+D7FF
+  EXPECT_TRUE(Utf8Ok("\xf0\x9f\x98\x80"));   // U+1F600
+  EXPECT_TRUE(Utf8Ok("\xf4\x8f\xbf\xbf"));   // U+10FFFF
+  EXPECT_TRUE(Utf8Ok("\xed\x9f\xbf"));       // U+D7FF
   EXPECT_FALSE(Utf8Ok("\xc0\x80"));          // overlong NUL
   EXPECT_FALSE(Utf8Ok("\xe0\x80\xaf"));      // overlong '/'
   EXPECT_FALSE(Utf8Ok("\xed\xa0\x80"));      // surrogate U+D800
   EXPECT_FALSE(Utf8Ok("\xf4\x90\x80\x80"));  // above U+10FFFF
   EXPECT_FALSE(Utf8Ok("\xf8\x88\x80\x80\x80"));
-  EXPECT_FALSE(Utf8Ok("\x80"));              // lone continuation
-  EXPECT_FALSE(Utf8Ok("\xe2\x82"));          // truncated
+  EXPECT_FALSE(Utf8Ok("\x80"));      // lone continuation
+  EXPECT_FALSE(Utf8Ok("\xe2\x82"));  // truncated
   EXPECT_FALSE(Utf8Ok("abc\xff"));
   // Split anywhere, a valid sequence stays valid and a bad one bad.
   std::string s = "a\xf0\x9f\x98\x80z";
@@ -87,7 +88,8 @@ TEST(Header, SevenSixteenSixtyFourBitLengths) {
   }
   unsigned char h[14];
   const unsigned char key[4] = {1, 2, 3, 4};
-  size_t hl = mg__ws_header(h, WEBSOCKET_OP_TEXT | WEBSOCKET_DONT_FIN, 300, key);
+  size_t hl =
+      mg__ws_header(h, WEBSOCKET_OP_TEXT | WEBSOCKET_DONT_FIN, 300, key);
   EXPECT_EQ(hl, 8u);
   struct mg__ws_frame f;
   ASSERT_EQ(mg__ws_parse_header(h, hl, &f), 8);
@@ -110,7 +112,8 @@ TEST(Header, UnalignedParsingAndMasking) {
     struct mg__ws_frame f;
     ASSERT_EQ(mg__ws_parse_header(raw.data() + off, raw.size() - off, &f), 8);
     mg__ws_mask(raw.data() + off + 8, 300, f.mask);
-    EXPECT_EQ(std::string(raw.begin() + off + 8, raw.end()), std::string(300, 'q'));
+    EXPECT_EQ(std::string(raw.begin() + off + 8, raw.end()),
+              std::string(300, 'q'));
   }
 }
 
@@ -119,8 +122,9 @@ TEST(Decoder, MessagesOfEverySize) {
     std::string p(n, 'a');
     for (size_t i = 0; i < n; i++) p[i] = static_cast<char>('a' + i % 26);
     Decoder d;
-    std::vector<Item> items = d.Feed(Masked(WEBSOCKET_OP_TEXT, p) + Masked(WEBSOCKET_OP_BINARY, p),
-                                     n > 1000 ? 16384 : 7);
+    std::vector<Item> items =
+        d.Feed(Masked(WEBSOCKET_OP_TEXT, p) + Masked(WEBSOCKET_OP_BINARY, p),
+               n > 1000 ? 16384 : 7);
     ASSERT_EQ(items.size(), 2u) << n;
     EXPECT_EQ(items[0].kind, MG__WS_DATA);
     EXPECT_EQ(items[0].flags, 0x80 | WEBSOCKET_OP_TEXT);
@@ -137,7 +141,8 @@ TEST(Decoder, ClientSideTakesUnmaskedFramesOnly) {
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0].payload, "hi");
   Decoder client2(false);
-  items = client2.Feed(Masked(WEBSOCKET_OP_TEXT, "hi"));  // server frames are never masked
+  items = client2.Feed(
+      Masked(WEBSOCKET_OP_TEXT, "hi"));  // server frames are never masked
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0].kind, MG__WS_FAIL);
   EXPECT_EQ(items[0].status, 1002);
@@ -146,11 +151,13 @@ TEST(Decoder, ClientSideTakesUnmaskedFramesOnly) {
 // Hostile: fragmented frames with pings between them while the receive
 // buffer grows (fed a byte at a time, so every state is seen).
 TEST(Hostile, FragmentsWithPingsInBetween) {
-  std::string in = Masked(WEBSOCKET_OP_TEXT, "Hel", false) + Masked(WEBSOCKET_OP_PING, "p1") +
-                   Masked(WEBSOCKET_OP_CONTINUE, "lo, ", false) +
-                   Masked(WEBSOCKET_OP_PING, "p2") + Masked(WEBSOCKET_OP_PONG, "") +
-                   Masked(WEBSOCKET_OP_CONTINUE, std::string(70000, 'w'), false) +
-                   Masked(WEBSOCKET_OP_PING, "p3") + Masked(WEBSOCKET_OP_CONTINUE, "!");
+  std::string in =
+      Masked(WEBSOCKET_OP_TEXT, "Hel", false) +
+      Masked(WEBSOCKET_OP_PING, "p1") +
+      Masked(WEBSOCKET_OP_CONTINUE, "lo, ", false) +
+      Masked(WEBSOCKET_OP_PING, "p2") + Masked(WEBSOCKET_OP_PONG, "") +
+      Masked(WEBSOCKET_OP_CONTINUE, std::string(70000, 'w'), false) +
+      Masked(WEBSOCKET_OP_PING, "p3") + Masked(WEBSOCKET_OP_CONTINUE, "!");
   for (size_t step : {1u, 3u, 1000u, 1u << 20}) {
     Decoder d;
     std::vector<Item> items = d.Feed(in, step);
@@ -231,8 +238,8 @@ TEST(Hostile, ContinuationWithoutStart) {
 
 TEST(Hostile, NewDataFrameInsideAFragmentedMessage) {
   Decoder d;
-  std::vector<Item> items =
-      d.Feed(Masked(WEBSOCKET_OP_TEXT, "a", false) + Masked(WEBSOCKET_OP_BINARY, "b"));
+  std::vector<Item> items = d.Feed(Masked(WEBSOCKET_OP_TEXT, "a", false) +
+                                   Masked(WEBSOCKET_OP_BINARY, "b"));
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0].status, 1002);
 }
@@ -246,8 +253,9 @@ TEST(Hostile, UnmaskedClientFrame) {
 
 TEST(Hostile, InvalidUtf8SplitAcrossFragments) {
   Decoder d;
-  std::vector<Item> items = d.Feed(Masked(WEBSOCKET_OP_TEXT, "ok \xe2\x82", false) +
-                                   Masked(WEBSOCKET_OP_CONTINUE, "\x28 bad"));
+  std::vector<Item> items =
+      d.Feed(Masked(WEBSOCKET_OP_TEXT, "ok \xe2\x82", false) +
+             Masked(WEBSOCKET_OP_CONTINUE, "\x28 bad"));
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0].status, 1007);
   // A valid sequence split the same way is fine.
@@ -280,7 +288,8 @@ TEST(Hostile, CloseWithOneBytePayloadOrInvalidCode) {
     EXPECT_EQ(items[0].kind, MG__WS_FAIL) << code;
     EXPECT_EQ(items[0].status, 1002) << code;
   }
-  for (int code : {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 4999}) {
+  for (int code :
+       {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 4999}) {
     Decoder dc;
     items = dc.Feed(Masked(WEBSOCKET_OP_CLOSE, ClosePayload(code, "why")));
     ASSERT_EQ(items.size(), 1u);
@@ -295,7 +304,8 @@ TEST(Hostile, CloseWithOneBytePayloadOrInvalidCode) {
 TEST(Hostile, RsvBitsAndUnknownOpcodes) {
   for (int rsv : {0x40, 0x20, 0x10}) {
     Decoder d;
-    std::vector<Item> items = d.Feed(Frame(WEBSOCKET_OP_TEXT, "x", true, "abcd", rsv));
+    std::vector<Item> items =
+        d.Feed(Frame(WEBSOCKET_OP_TEXT, "x", true, "abcd", rsv));
     ASSERT_EQ(items.size(), 1u);
     EXPECT_EQ(items[0].status, 1002);
   }
@@ -309,7 +319,8 @@ TEST(Hostile, RsvBitsAndUnknownOpcodes) {
 
 TEST(Hostile, ControlFramesOver125BytesOrFragmented) {
   Decoder d;
-  std::vector<Item> items = d.Feed(Masked(WEBSOCKET_OP_PING, std::string(126, 'x')));
+  std::vector<Item> items =
+      d.Feed(Masked(WEBSOCKET_OP_PING, std::string(126, 'x')));
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0].status, 1002);
   Decoder d2;

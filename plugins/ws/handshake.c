@@ -36,7 +36,8 @@ static size_t head_len(const struct http_message *hm) {
 /* A valid Sec-WebSocket-Key: base64 of 16 bytes. */
 static int key_ok(const struct mg_str *key) {
   char dec[32];
-  if (key == NULL || key->len != 24 || key->p[22] != '=' || key->p[23] != '=') return 0;
+  if (key == NULL || key->len != 24 || key->p[22] != '=' || key->p[23] != '=')
+    return 0;
   return mg_base64_decode((const unsigned char *) key->p, 24, dec) == 24;
 }
 
@@ -67,9 +68,9 @@ static void refuse_upgrade(struct mg_connection *nc,
               "HTTP/1.1 426 Upgrade Required\r\nSec-WebSocket-Version: 13\r\n"
               "Content-Length: 0\r\nConnection: close\r\n\r\n");
   } else {
-    mg_printf(nc,
-              "HTTP/1.1 %d %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-              status, status == 403 ? "Forbidden" : "Bad Request");
+    mg_printf(
+        nc, "HTTP/1.1 %d %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        status, status == 403 ? "Forbidden" : "Bad Request");
   }
   give_up(nc, http_layer);
 }
@@ -82,7 +83,8 @@ static void send_101(struct mg_connection *nc, struct http_message *hm,
             "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
             "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n",
             accept);
-  if (protocol[0] != '\0') mg_printf(nc, "Sec-WebSocket-Protocol: %s\r\n", protocol);
+  if (protocol[0] != '\0')
+    mg_printf(nc, "Sec-WebSocket-Protocol: %s\r\n", protocol);
   mg_printf(nc, "%s", "\r\n");
 }
 
@@ -97,9 +99,9 @@ static int ask_handler(struct mg_connection *nc, struct mg_layer *http_layer,
   mg_http_ext_emit(nc, http_layer, MG_EV_WEBSOCKET_HANDSHAKE_REQUEST, hm);
   m->upgrading = NULL;
   wrote = nc->send_mbuf.len > before;
-  if (!(nc->flags & closing) &&
-      (!wrote || (nc->send_mbuf.len - before >= 12 &&
-                  memcmp(nc->send_mbuf.buf + before, "HTTP/1.1 101", 12) == 0))) {
+  if (!(nc->flags & closing) && (!wrote || (nc->send_mbuf.len - before >= 12 &&
+                                            memcmp(nc->send_mbuf.buf + before,
+                                                   "HTTP/1.1 101", 12) == 0))) {
     if (!wrote) send_101(nc, hm, m->protocol);
     return 0;
   }
@@ -239,7 +241,8 @@ void mg_send_websocket_handshake3v(struct mg_connection *nc,
             "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: %s\r\n",
             wc->key);
   if (protocol.len > 0) {
-    mg_printf(nc, "Sec-WebSocket-Protocol: %.*s\r\n", (int) protocol.len, protocol.p);
+    mg_printf(nc, "Sec-WebSocket-Protocol: %.*s\r\n", (int) protocol.len,
+              protocol.p);
   }
   if (user.len > 0) {
     struct mbuf auth;
@@ -248,7 +251,8 @@ void mg_send_websocket_handshake3v(struct mg_connection *nc,
     mg_send(nc, auth.buf, (int) auth.len);
     mbuf_free(&auth);
   }
-  if (extra_headers.len > 0) mg_send(nc, extra_headers.p, (int) extra_headers.len);
+  if (extra_headers.len > 0)
+    mg_send(nc, extra_headers.p, (int) extra_headers.len);
   mg_printf(nc, "%s", "\r\n");
 }
 
@@ -261,15 +265,17 @@ void mg_send_websocket_handshake3(struct mg_connection *nc, const char *path,
                                   const char *host, const char *protocol,
                                   const char *extra_headers, const char *user,
                                   const char *pass) {
-  mg_send_websocket_handshake3v(nc, opt_str(path), opt_str(host), opt_str(protocol),
-                                opt_str(extra_headers), opt_str(user),
+  mg_send_websocket_handshake3v(nc, opt_str(path), opt_str(host),
+                                opt_str(protocol), opt_str(extra_headers),
+                                opt_str(user),
                                 pass != NULL ? mg_mk_str(pass) : mg_mk_str(""));
 }
 
 void mg_send_websocket_handshake2(struct mg_connection *nc, const char *path,
                                   const char *host, const char *protocol,
                                   const char *extra_headers) {
-  mg_send_websocket_handshake3(nc, path, host, protocol, extra_headers, NULL, NULL);
+  mg_send_websocket_handshake3(nc, path, host, protocol, extra_headers, NULL,
+                               NULL);
 }
 
 void mg_send_websocket_handshake(struct mg_connection *nc, const char *uri,

@@ -15,9 +15,9 @@ extern "C" {
 /* --- sha1.c: SHA-1 (FIPS 180-4), for the handshake --- */
 
 struct mg__sha1 {
-  uint32_t h[5];          /* intermediate hash H0..H4 */
-  uint64_t bytes;         /* message length so far */
-  unsigned char buf[64];  /* pending block */
+  uint32_t h[5];         /* intermediate hash H0..H4 */
+  uint64_t bytes;        /* message length so far */
+  unsigned char buf[64]; /* pending block */
 };
 void mg__sha1_init(struct mg__sha1 *c);
 void mg__sha1_update(struct mg__sha1 *c, const void *data, size_t len);
@@ -80,14 +80,14 @@ int mg__ws_close_code_ok(unsigned int code);
  * starts with the reassembled message (msg_len bytes), then `gap` bytes
  * already consumed (headers, control frames), then undecoded bytes. */
 struct mg__ws_decoder {
-  int expect_masked;  /* server side: client frames must be masked */
-  int no_defrag;      /* deliver data frames as they come */
-  uint64_t max_size;  /* largest message (or frame with no_defrag) */
-  int in_msg;         /* inside a fragmented message */
-  unsigned char op;   /* op code of the message being received */
-  size_t msg_len;     /* reassembled bytes at the start of the window */
-  size_t gap;         /* consumed bytes after them */
-  uint32_t utf8;      /* UTF-8 state of the current text message */
+  int expect_masked; /* server side: client frames must be masked */
+  int no_defrag;     /* deliver data frames as they come */
+  uint64_t max_size; /* largest message (or frame with no_defrag) */
+  int in_msg;        /* inside a fragmented message */
+  unsigned char op;  /* op code of the message being received */
+  size_t msg_len;    /* reassembled bytes at the start of the window */
+  size_t gap;        /* consumed bytes after them */
+  uint32_t utf8;     /* UTF-8 state of the current text message */
 };
 
 /* What mg__ws_decode() found. */
@@ -134,11 +134,11 @@ struct mg__ws_conn {
 
 /* Per-manager state. */
 struct mg__ws_mgr {
-  struct mg_ws_opts opts;         /* limits */
+  struct mg_ws_opts opts;          /* limits */
   struct mg_connection *upgrading; /* nc in HANDSHAKE_REQUEST, or NULL */
-  char protocol[128];             /* mg_ws_set_protocol() for upgrading */
-  unsigned char pool[256];        /* random bytes for masking keys */
-  size_t pool_left;               /* unused bytes at the end of pool */
+  char protocol[128];              /* mg_ws_set_protocol() for upgrading */
+  unsigned char pool[256];         /* random bytes for masking keys */
+  size_t pool_left;                /* unused bytes at the end of pool */
 };
 
 /* --- state.c: per-manager state, randomness --- */

@@ -32,7 +32,8 @@ int mg_ws_set_options(struct mg_mgr *mgr, const struct mg_ws_opts *opts) {
   struct mg__ws_mgr *m = mg__ws_mgr(mgr);
   if (m == NULL || opts == NULL) return -1;
   ws_opts_defaults(&m->opts);
-  if (opts->max_message_size > 0) m->opts.max_message_size = opts->max_message_size;
+  if (opts->max_message_size > 0)
+    m->opts.max_message_size = opts->max_message_size;
   if (opts->close_timeout > 0) m->opts.close_timeout = opts->close_timeout;
   if (opts->ping_interval != 0) m->opts.ping_interval = opts->ping_interval;
   return 0;

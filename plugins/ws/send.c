@@ -42,7 +42,8 @@ void mg_send_websocket_framev(struct mg_connection *nc, int op_and_flags,
     if (strings[i].len > 0) send_bytes(nc, strings[i].p, strings[i].len);
   }
   if (client && nc->send_mbuf.len - start == total) {
-    mg__ws_mask((unsigned char *) nc->send_mbuf.buf + start, (size_t) total, mask);
+    mg__ws_mask((unsigned char *) nc->send_mbuf.buf + start, (size_t) total,
+                mask);
   }
   if ((op_and_flags & 0x0f) == WEBSOCKET_OP_CLOSE) note_close(nc);
 }

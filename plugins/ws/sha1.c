@@ -88,7 +88,8 @@ void mg__sha1_final(struct mg__sha1 *c, unsigned char digest[20]) {
     used = 0;
   }
   memset(c->buf + used, 0, 56 - used);
-  for (i = 0; i < 8; i++) c->buf[56 + i] = (unsigned char) (bits >> (56 - 8 * i));
+  for (i = 0; i < 8; i++)
+    c->buf[56 + i] = (unsigned char) (bits >> (56 - 8 * i));
   sha1_block(c->h, c->buf);
   for (i = 0; i < 20; i++) {
     digest[i] = (unsigned char) (c->h[i / 4] >> (24 - 8 * (i % 4)));

@@ -53,21 +53,27 @@ void ThePeerReadsNothingAfter(const std::string &bad) {
   sin.sin_family = AF_INET;
   sin.sin_port = htons(static_cast<uint16_t>(port));
   sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(connect(s, reinterpret_cast<struct sockaddr *>(&sin), sizeof(sin)), 0);
+  ASSERT_EQ(connect(s, reinterpret_cast<struct sockaddr *>(&sin), sizeof(sin)),
+            0);
   fcntl(s, F_SETFL, O_NONBLOCK);
   std::string req =
       "GET / HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
-  ASSERT_EQ(send(s, req.data(), req.size(), 0), static_cast<ssize_t>(req.size()));
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: "
+      "13\r\n\r\n";
+  ASSERT_EQ(send(s, req.data(), req.size(), 0),
+            static_cast<ssize_t>(req.size()));
   std::string got;
   ASSERT_TRUE(mgtest::PollUntil(&mgr, [&] {
     char c;
-    while (got.find("\r\n\r\n") == std::string::npos && recv(s, &c, 1, 0) == 1) got += c;
+    while (got.find("\r\n\r\n") == std::string::npos && recv(s, &c, 1, 0) == 1)
+      got += c;
     return got.find("\r\n\r\n") != std::string::npos;
   }));
   ASSERT_EQ(srv.done, 1);
-  ASSERT_EQ(send(s, bad.data(), bad.size(), 0), static_cast<ssize_t>(bad.size()));
-  EXPECT_TRUE(mgtest::PollUntil(&mgr, [&] { return srv.closed > 0; }, 10));
+  ASSERT_EQ(send(s, bad.data(), bad.size(), 0),
+            static_cast<ssize_t>(bad.size()));
+  EXPECT_TRUE(mgtest::PollUntil(
+      &mgr, [&] { return srv.closed > 0; }, 10));
   close(s);
   mg_mgr_free(&mgr);
 }
@@ -77,7 +83,8 @@ TEST(WsSocket, FailedConnectionClosesEvenIfThePeerReadsNothing) {
 }
 
 TEST(WsSocket, EchoedCloseDoesNotWaitForeverForAPeerThatReadsNothing) {
-  ThePeerReadsNothingAfter(wstest::Masked(WEBSOCKET_OP_CLOSE, wstest::ClosePayload(1000)));
+  ThePeerReadsNothingAfter(
+      wstest::Masked(WEBSOCKET_OP_CLOSE, wstest::ClosePayload(1000)));
 }
 
 }  // namespace

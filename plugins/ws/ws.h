@@ -157,7 +157,7 @@ void mg_send_websocket_handshake3v(struct mg_connection *nc,
 
 /* --- Frames --- */
 
-/* Sends one frame: op_and_flags is an op code, optionally | 
+/* Sends one frame: op_and_flags is an op code, optionally |
  * WEBSOCKET_DONT_FIN. A client masks it with a fresh random key. Sending
  * CLOSE starts the close handshake: the connection closes when the peer
  * answers (or after mg_ws_opts.close_timeout). */

@@ -58,14 +58,17 @@ void Handler(struct mg_connection *c, int ev, void *ev_data) {
       break;
     }
     case MG_EV_WEBSOCKET_FRAME: {
-      struct websocket_message *wm = static_cast<struct websocket_message *>(ev_data);
+      struct websocket_message *wm =
+          static_cast<struct websocket_message *>(ev_data);
       p->messages.emplace_back(reinterpret_cast<char *>(wm->data), wm->size);
       p->flags.push_back(wm->flags);
-      if (p->echo) mg_send_websocket_frame(c, wm->flags & 0x0f, wm->data, wm->size);
+      if (p->echo)
+        mg_send_websocket_frame(c, wm->flags & 0x0f, wm->data, wm->size);
       break;
     }
     case MG_EV_WEBSOCKET_CONTROL_FRAME: {
-      struct websocket_message *wm = static_cast<struct websocket_message *>(ev_data);
+      struct websocket_message *wm =
+          static_cast<struct websocket_message *>(ev_data);
       p->controls.emplace_back(reinterpret_cast<char *>(wm->data), wm->size);
       p->control_ops.push_back(wm->flags & 0x0f);
       break;
@@ -96,8 +99,10 @@ void RawHandler(struct mg_connection *c, int ev, void *) {
 }
 
 const char kUpgrade[] =
-    "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
+    "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: "
+    "Upgrade\r\n"
+    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: "
+    "13\r\n";
 
 class WsTest : public ::testing::Test {
  protected:
@@ -111,7 +116,8 @@ class WsTest : public ::testing::Test {
     mg_set_protocol_http_websocket(lc_);
   }
   void TearDown() override {
-    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c; c = mg_next(&mgr_, c)) {
+    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c;
+         c = mg_next(&mgr_, c)) {
       c->user_data = nullptr;
     }
     mg_mgr_free(&mgr_);
@@ -132,7 +138,8 @@ class WsTest : public ::testing::Test {
   // A raw client past the handshake; returns the connection.
   struct mg_connection *Upgraded(Peer *p, const std::string &frames = "") {
     struct mg_connection *c = Raw(p, std::string(kUpgrade) + "\r\n" + frames);
-    EXPECT_TRUE(Until([&] { return p->raw.find("\r\n\r\n") != std::string::npos; }));
+    EXPECT_TRUE(
+        Until([&] { return p->raw.find("\r\n\r\n") != std::string::npos; }));
     p->raw.erase(0, p->raw.find("\r\n\r\n") + 4);
     return c;
   }
@@ -142,7 +149,8 @@ class WsTest : public ::testing::Test {
     struct mg_connect_opts o;
     memset(&o, 0, sizeof(o));
     o.user_data = p;
-    struct mg_connection *c = mg_connect_ws_opt(&mgr_, Handler, o, url, protocol, nullptr);
+    struct mg_connection *c =
+        mg_connect_ws_opt(&mgr_, Handler, o, url, protocol, nullptr);
     EXPECT_NE(c, nullptr);
     return c;
   }
@@ -158,11 +166,13 @@ class WsTest : public ::testing::Test {
     Upgraded(&p, frames);
     if (!Until([&] { return p.closed > 0; })) return -1;
     std::vector<Item> items = Frames(p.raw);
-    if (items.empty() || items.back().kind != MG__WS_CONTROL || items.back().payload.size() < 2) {
+    if (items.empty() || items.back().kind != MG__WS_CONTROL ||
+        items.back().payload.size() < 2) {
       return -1;
     }
     const std::string &c = items.back().payload;
-    return (static_cast<unsigned char>(c[0]) << 8) | static_cast<unsigned char>(c[1]);
+    return (static_cast<unsigned char>(c[0]) << 8) |
+           static_cast<unsigned char>(c[1]);
   }
 
   struct mg_mgr mgr_;
@@ -173,10 +183,12 @@ class WsTest : public ::testing::Test {
 TEST_F(WsTest, ServerHandshakeOfRfc6455) {
   Peer p;
   Raw(&p, std::string(kUpgrade) + "\r\n");
-  ASSERT_TRUE(Until([&] { return p.raw.find("\r\n\r\n") != std::string::npos; }));
+  ASSERT_TRUE(
+      Until([&] { return p.raw.find("\r\n\r\n") != std::string::npos; }));
   EXPECT_EQ(p.raw.find("HTTP/1.1 101 Switching Protocols\r\n"), 0u);
-  EXPECT_NE(p.raw.find("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"),
-            std::string::npos);
+  EXPECT_NE(
+      p.raw.find("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"),
+      std::string::npos);
   EXPECT_NE(p.raw.find("Upgrade: websocket\r\n"), std::string::npos);
   EXPECT_EQ(p.raw.find("Sec-WebSocket-Protocol"), std::string::npos);
   EXPECT_EQ(srv_.requests, 1);
@@ -229,7 +241,8 @@ TEST_F(WsTest, ClientFramesAreMaskedWithFreshKeys) {
   ASSERT_NE(mg_bind_opt(&mgr_, "mem://raw", RawHandler, o), nullptr);
   Peer cl;
   struct mg_connection *c = Client(&cl, "mem://raw/x");
-  ASSERT_TRUE(Until([&] { return raw.raw.find("\r\n\r\n") != std::string::npos; }));
+  ASSERT_TRUE(
+      Until([&] { return raw.raw.find("\r\n\r\n") != std::string::npos; }));
   EXPECT_EQ(raw.raw.find("GET /x HTTP/1.1\r\n"), 0u);
   EXPECT_NE(raw.raw.find("Sec-WebSocket-Version: 13\r\n"), std::string::npos);
   mg_send_websocket_frame(c, WEBSOCKET_OP_TEXT, "aaaa", 4);
@@ -268,7 +281,8 @@ TEST_F(WsTest, HandshakeChecks) {
     int code;
   } cases[] = {
       {"POST /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: "
+       "13\r\n\r\n",
        400},
       {"GET /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
        "Sec-WebSocket-Version: 13\r\n\r\n",
@@ -277,26 +291,35 @@ TEST_F(WsTest, HandshakeChecks) {
        "Sec-WebSocket-Key: c2hvcnQ=\r\nSec-WebSocket-Version: 13\r\n\r\n",
        400},  // key not 16 bytes
       {"GET /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: keep-alive\r\n"
-       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: "
+       "13\r\n\r\n",
        400},  // no upgrade token
       {"GET /ws HTTP/1.1\r\nConnection: Upgrade\r\n"
-       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: "
+       "13\r\n\r\n",
        400},  // no Upgrade header
       {"GET /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n",
+       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: "
+       "8\r\n\r\n",
        426},
       {"GET /ws HTTP/1.0\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: "
+       "13\r\n\r\n",
        400},
-      {"GET /ws HTTP/1.1\r\nUpgrade: h2c, WebSocket\r\nConnection: keep-alive, Upgrade\r\n"
-       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+      {"GET /ws HTTP/1.1\r\nUpgrade: h2c, WebSocket\r\nConnection: keep-alive, "
+       "Upgrade\r\n"
+       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: "
+       "13\r\n\r\n",
        101},  // token lists, any case
   };
   for (const Case &k : cases) {
     Peer p;
     Raw(&p, k.req);
-    ASSERT_TRUE(Until([&] { return p.raw.find("\r\n\r\n") != std::string::npos; })) << k.req;
-    EXPECT_EQ(p.raw.substr(0, 12), "HTTP/1.1 " + std::to_string(k.code)) << k.req;
+    ASSERT_TRUE(Until([&] {
+      return p.raw.find("\r\n\r\n") != std::string::npos;
+    })) << k.req;
+    EXPECT_EQ(p.raw.substr(0, 12), "HTTP/1.1 " + std::to_string(k.code))
+        << k.req;
     if (k.code == 426) {
       EXPECT_NE(p.raw.find("Sec-WebSocket-Version: 13"), std::string::npos);
     }
@@ -334,7 +357,8 @@ TEST_F(WsTest, EndpointHandlerGetsTheWebSocketEvents) {
   EXPECT_EQ(srv_.done, 0);
   EXPECT_TRUE(srv_.messages.empty());
   g_endpoint = nullptr;
-  for (struct mg_connection *s = mg_next(&mgr_, nullptr); s; s = mg_next(&mgr_, s)) {
+  for (struct mg_connection *s = mg_next(&mgr_, nullptr); s;
+       s = mg_next(&mgr_, s)) {
     if (s->handler == EndpointHandler) s->flags |= MG_F_CLOSE_IMMEDIATELY;
   }
   mg_mgr_poll(&mgr_, 0);
@@ -350,7 +374,8 @@ TEST_F(WsTest, PlainHttpStillWorks) {
 
 TEST_F(WsTest, HandlerRefusesTheUpgrade) {
   srv_.fn = [](struct mg_connection *c, int ev, void *) {
-    if (ev == MG_EV_WEBSOCKET_HANDSHAKE_REQUEST) c->flags |= MG_F_SEND_AND_CLOSE;
+    if (ev == MG_EV_WEBSOCKET_HANDSHAKE_REQUEST)
+      c->flags |= MG_F_SEND_AND_CLOSE;
   };
   Peer p;
   Raw(&p, std::string(kUpgrade) + "\r\n");
@@ -359,7 +384,8 @@ TEST_F(WsTest, HandlerRefusesTheUpgrade) {
   EXPECT_EQ(srv_.done, 0);
   // With its own response.
   srv_.fn = [](struct mg_connection *c, int ev, void *) {
-    if (ev == MG_EV_WEBSOCKET_HANDSHAKE_REQUEST) mg_http_send_error(c, 401, nullptr);
+    if (ev == MG_EV_WEBSOCKET_HANDSHAKE_REQUEST)
+      mg_http_send_error(c, 401, nullptr);
   };
   Peer p2;
   Raw(&p2, std::string(kUpgrade) + "\r\n");
@@ -377,7 +403,8 @@ TEST_F(WsTest, HandlerRefusesTheUpgrade) {
 TEST_F(WsTest, SubprotocolChosenByTheHandler) {
   srv_.header = "Sec-WebSocket-Protocol";
   srv_.fn = [](struct mg_connection *c, int ev, void *) {
-    if (ev == MG_EV_WEBSOCKET_HANDSHAKE_REQUEST) mg_ws_set_protocol(c, "chat.v2");
+    if (ev == MG_EV_WEBSOCKET_HANDSHAKE_REQUEST)
+      mg_ws_set_protocol(c, "chat.v2");
   };
   Peer cl;
   Client(&cl, "mem://srv/ws", "chat.v1, chat.v2");
@@ -404,12 +431,15 @@ TEST_F(WsTest, ClientChecksTheAcceptKey) {
   ASSERT_NE(mg_bind_opt(&mgr_, "mem://liar", RawHandler, o), nullptr);
   Peer cl;
   Client(&cl, "mem://liar/");
-  ASSERT_TRUE(Until([&] { return raw.raw.find("\r\n\r\n") != std::string::npos; }));
-  for (struct mg_connection *c = mg_next(&mgr_, nullptr); c; c = mg_next(&mgr_, c)) {
+  ASSERT_TRUE(
+      Until([&] { return raw.raw.find("\r\n\r\n") != std::string::npos; }));
+  for (struct mg_connection *c = mg_next(&mgr_, nullptr); c;
+       c = mg_next(&mgr_, c)) {
     if (c->user_data == &raw && c->listener != nullptr) {
       mg_printf(c, "%s",
                 "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                "Connection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n");
+                "Connection: Upgrade\r\nSec-WebSocket-Accept: "
+                "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n");
     }
   }
   ASSERT_TRUE(Until([&] { return cl.closed > 0; }));
@@ -427,7 +457,8 @@ TEST_F(WsTest, BasicAuthFromTheUrl) {
 
 TEST_F(WsTest, AutomaticPongAndControlEvents) {
   Peer p;
-  Upgraded(&p, Masked(WEBSOCKET_OP_PING, "are you there") + Masked(WEBSOCKET_OP_PONG, "unsolicited"));
+  Upgraded(&p, Masked(WEBSOCKET_OP_PING, "are you there") +
+                   Masked(WEBSOCKET_OP_PONG, "unsolicited"));
   ASSERT_TRUE(Until([&] { return Frames(p.raw).size() == 1; }));
   std::vector<Item> items = Frames(p.raw);
   EXPECT_EQ(items[0].flags, 0x80 | WEBSOCKET_OP_PONG);
@@ -477,11 +508,13 @@ TEST_F(WsTest, ServerInitiatedCloseBetweenOurClientAndServer) {
 
 TEST_F(WsTest, CloseTimesOutWhenThePeerNeverAnswers) {
   struct mg_ws_opts o = mg_ws_get_options(&mgr_);
-  EXPECT_EQ(o.max_message_size, static_cast<size_t>(MG_WEBSOCKET_MAX_MESSAGE_SIZE));
+  EXPECT_EQ(o.max_message_size,
+            static_cast<size_t>(MG_WEBSOCKET_MAX_MESSAGE_SIZE));
   o.close_timeout = 0.2;
   ASSERT_EQ(mg_ws_set_options(&mgr_, &o), 0);
   srv_.fn = [](struct mg_connection *c, int ev, void *) {
-    if (ev == MG_EV_WEBSOCKET_HANDSHAKE_DONE) mg_send_websocket_frame(c, WEBSOCKET_OP_CLOSE, "", 0);
+    if (ev == MG_EV_WEBSOCKET_HANDSHAKE_DONE)
+      mg_send_websocket_frame(c, WEBSOCKET_OP_CLOSE, "", 0);
   };
   Peer p;
   Upgraded(&p);
@@ -503,12 +536,14 @@ TEST_F(WsTest, IdleConnectionsArePinged) {
   // Our client answers them: the server sees PONGs.
   Peer cl;
   Client(&cl);
-  ASSERT_TRUE(Until([&] {
-    for (int op : srv_.control_ops) {
-      if (op == WEBSOCKET_OP_PONG) return true;
-    }
-    return false;
-  }, 5));
+  ASSERT_TRUE(Until(
+      [&] {
+        for (int op : srv_.control_ops) {
+          if (op == WEBSOCKET_OP_PONG) return true;
+        }
+        return false;
+      },
+      5));
   // Negative: none.
   o.ping_interval = -1;
   ASSERT_EQ(mg_ws_set_options(&mgr_, &o), 0);
@@ -520,10 +555,12 @@ TEST_F(WsTest, IdleConnectionsArePinged) {
 
 TEST_F(WsTest, NoDefragFlagDeliversFrames) {
   srv_.fn = [](struct mg_connection *c, int ev, void *) {
-    if (ev == MG_EV_WEBSOCKET_HANDSHAKE_DONE) c->flags |= MG_F_WEBSOCKET_NO_DEFRAG;
+    if (ev == MG_EV_WEBSOCKET_HANDSHAKE_DONE)
+      c->flags |= MG_F_WEBSOCKET_NO_DEFRAG;
   };
   Peer p;
-  Upgraded(&p, Masked(WEBSOCKET_OP_BINARY, "one", false) + Masked(WEBSOCKET_OP_CONTINUE, "two"));
+  Upgraded(&p, Masked(WEBSOCKET_OP_BINARY, "one", false) +
+                   Masked(WEBSOCKET_OP_CONTINUE, "two"));
   ASSERT_TRUE(Until([&] { return srv_.messages.size() == 2; }));
   EXPECT_EQ(srv_.messages[0], "one");
   EXPECT_EQ(srv_.flags[0], WEBSOCKET_OP_BINARY);
@@ -557,9 +594,11 @@ TEST_F(WsTest, HostileFragmentsWithPingsWhileTheBufferGrows) {
 }
 
 TEST_F(WsTest, HostileSixtyFourBitLengthThatWraps) {
-  std::string f = std::string("\x82\xff\xff") + std::string(6, '\xff') + "\xfc" + "abcd" + "xyz";
+  std::string f = std::string("\x82\xff\xff") + std::string(6, '\xff') +
+                  "\xfc" + "abcd" + "xyz";
   EXPECT_EQ(StatusFor(f), 1002);
-  f = std::string("\x82\xff\x7f") + std::string(6, '\xff') + "\xfc" + "abcd" + "xyz";
+  f = std::string("\x82\xff\x7f") + std::string(6, '\xff') + "\xfc" + "abcd" +
+      "xyz";
   EXPECT_EQ(StatusFor(f), 1009);
 }
 
@@ -581,7 +620,8 @@ TEST_F(WsTest, HostileContinuationWithoutStart) {
 }
 
 TEST_F(WsTest, HostileNewDataFrameInsideAFragmentedMessage) {
-  EXPECT_EQ(StatusFor(Masked(WEBSOCKET_OP_TEXT, "a", false) + Masked(WEBSOCKET_OP_TEXT, "b")),
+  EXPECT_EQ(StatusFor(Masked(WEBSOCKET_OP_TEXT, "a", false) +
+                      Masked(WEBSOCKET_OP_TEXT, "b")),
             1002);
 }
 
@@ -600,7 +640,9 @@ TEST_F(WsTest, HostileCloseWithOneBytePayloadOrInvalidCode) {
   EXPECT_EQ(StatusFor(Masked(WEBSOCKET_OP_CLOSE, "\x03")), 1002);
   EXPECT_EQ(StatusFor(Masked(WEBSOCKET_OP_CLOSE, ClosePayload(1005))), 1002);
   EXPECT_EQ(StatusFor(Masked(WEBSOCKET_OP_CLOSE, ClosePayload(999))), 1002);
-  EXPECT_EQ(StatusFor(Masked(WEBSOCKET_OP_CLOSE, ClosePayload(1000, "\xc0\x80"))), 1007);
+  EXPECT_EQ(
+      StatusFor(Masked(WEBSOCKET_OP_CLOSE, ClosePayload(1000, "\xc0\x80"))),
+      1007);
 }
 
 TEST_F(WsTest, HostileRsvBitsAndBigOrFragmentedControlFrames) {
@@ -618,23 +660,28 @@ TEST_F(WsTest, ServerFramesToOurClientMustNotBeMasked) {
   ASSERT_NE(mg_bind_opt(&mgr_, "mem://masker", RawHandler, o), nullptr);
   Peer cl;
   struct mg_connection *c = Client(&cl, "mem://masker/");
-  ASSERT_TRUE(Until([&] { return raw.raw.find("\r\n\r\n") != std::string::npos; }));
+  ASSERT_TRUE(
+      Until([&] { return raw.raw.find("\r\n\r\n") != std::string::npos; }));
   // Answer with the right key (the request is in raw.raw), then a masked frame.
   size_t k = raw.raw.find("Sec-WebSocket-Key: ") + 19;
   std::string key = raw.raw.substr(k, 24);
   char accept[29];
   mg__ws_accept_key(mg_mk_str_n(key.data(), key.size()), accept);
-  std::string reply = std::string("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                                  "Connection: Upgrade\r\nSec-WebSocket-Accept: ") +
-                      accept + "\r\n\r\n" + Frame(WEBSOCKET_OP_TEXT, "fine") +
-                      Masked(WEBSOCKET_OP_TEXT, "masked");
-  for (struct mg_connection *s = mg_next(&mgr_, nullptr); s; s = mg_next(&mgr_, s)) {
+  std::string reply =
+      std::string(
+          "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+          "Connection: Upgrade\r\nSec-WebSocket-Accept: ") +
+      accept + "\r\n\r\n" + Frame(WEBSOCKET_OP_TEXT, "fine") +
+      Masked(WEBSOCKET_OP_TEXT, "masked");
+  for (struct mg_connection *s = mg_next(&mgr_, nullptr); s;
+       s = mg_next(&mgr_, s)) {
     if (s->user_data == &raw && s->listener != nullptr) {
       mg_send(s, reply.data(), static_cast<int>(reply.size()));
     }
   }
   size_t head = raw.raw.find("\r\n\r\n") + 4;
-  ASSERT_TRUE(Until([&] { return cl.closed > 0 && raw.raw.size() >= head + 8; }));
+  ASSERT_TRUE(
+      Until([&] { return cl.closed > 0 && raw.raw.size() >= head + 8; }));
   EXPECT_EQ(cl.done_code, 101);
   ASSERT_EQ(cl.messages.size(), 1u);
   EXPECT_EQ(cl.messages[0], "fine");
@@ -650,9 +697,12 @@ TEST_F(WsTest, BadUrlsAreRefused) {
   struct mg_connect_opts o;
   memset(&o, 0, sizeof(o));
   o.error_string = &err;
-  EXPECT_EQ(mg_connect_ws_opt(&mgr_, Handler, o, "ftp://x/", nullptr, nullptr), nullptr);
+  EXPECT_EQ(mg_connect_ws_opt(&mgr_, Handler, o, "ftp://x/", nullptr, nullptr),
+            nullptr);
   EXPECT_STREQ(err, "unsupported URL scheme");
-  EXPECT_EQ(mg_connect_ws_opt(&mgr_, Handler, o, "ws://:99999/", nullptr, nullptr), nullptr);
+  EXPECT_EQ(
+      mg_connect_ws_opt(&mgr_, Handler, o, "ws://:99999/", nullptr, nullptr),
+      nullptr);
   EXPECT_EQ(mg_connect_ws(&mgr_, Handler, nullptr, nullptr, nullptr), nullptr);
 }
 

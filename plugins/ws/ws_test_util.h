@@ -28,12 +28,14 @@ inline std::string Frame(int op, const std::string &payload, bool fin = true,
     out += static_cast<char>(n & 0xff);
   } else {
     out += static_cast<char>(m | 127);
-    for (int i = 0; i < 8; i++) out += static_cast<char>((n >> (56 - 8 * i)) & 0xff);
+    for (int i = 0; i < 8; i++)
+      out += static_cast<char>((n >> (56 - 8 * i)) & 0xff);
   }
   std::string p = payload;
   if (mask != nullptr) {
     out.append(mask, 4);
-    for (size_t i = 0; i < p.size(); i++) p[i] = static_cast<char>(p[i] ^ mask[i % 4]);
+    for (size_t i = 0; i < p.size(); i++)
+      p[i] = static_cast<char>(p[i] ^ mask[i % 4]);
   }
   return out + p;
 }
@@ -63,7 +65,8 @@ struct Item {
 // bytes, and returns every item until the input is used up or it fails.
 class Decoder {
  public:
-  explicit Decoder(bool server = true, uint64_t max = 1 << 24, bool no_defrag = false) {
+  explicit Decoder(bool server = true, uint64_t max = 1 << 24,
+                   bool no_defrag = false) {
     memset(&d_, 0, sizeof(d_));
     d_.expect_masked = server ? 1 : 0;
     d_.max_size = max;
@@ -80,14 +83,16 @@ class Decoder {
       }
       size_t len = buf_.size();
       struct mg__ws_item it;
-      mg__ws_decode(&d_, reinterpret_cast<unsigned char *>(&buf_[0]), &len, &it);
+      mg__ws_decode(&d_, reinterpret_cast<unsigned char *>(&buf_[0]), &len,
+                    &it);
       buf_.resize(len);
       more_ = it.kind == MG__WS_MORE;
       if (it.kind == MG__WS_MORE) {
         if (fed >= bytes.size()) break;
         continue;
       }
-      out.push_back({it.kind, it.flags, it.kind == MG__WS_FAIL ? "" : buf_.substr(it.off, it.len),
+      out.push_back({it.kind, it.flags,
+                     it.kind == MG__WS_FAIL ? "" : buf_.substr(it.off, it.len),
                      it.status});
       if (it.kind == MG__WS_FAIL) break;
       buf_.erase(0, it.consumed);

@@ -25,18 +25,17 @@
 
 static int failures;
 
-#define CHECK(cond)                                                  \
-  do {                                                               \
-    if (!(cond)) {                                                   \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, \
-              #cond);                                                \
-      failures++;                                                    \
-    }                                                                \
+#define CHECK(cond)                                                            \
+  do {                                                                         \
+    if (!(cond)) {                                                             \
+      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+      failures++;                                                              \
+    }                                                                          \
   } while (0)
 
 /* --- build options (guide.md) the core knows; each must be defined --- */
-#if !defined(MG_ENABLE_IPV6) || !defined(MG_ENABLE_SSL) ||        \
-    !defined(MG_ENABLE_THREADS) || !defined(MG_ENABLE_BROADCAST) || \
+#if !defined(MG_ENABLE_IPV6) || !defined(MG_ENABLE_SSL) ||            \
+    !defined(MG_ENABLE_THREADS) || !defined(MG_ENABLE_BROADCAST) ||   \
     !defined(MG_ENABLE_GETADDRINFO) || !defined(MG_ENABLE_HEXDUMP) || \
     !defined(MG_ENABLE_CALLBACK_USERDATA)
 #error "a core build option is not defined"
@@ -198,8 +197,8 @@ static void use_uri(void) {
   CHECK(mg_vcmp(&scheme, "https") == 0 && mg_vcmp(&query, "x=1") == 0);
   CHECK(mg_assemble_uri(&scheme, &user_info, &host, port, &path, &query,
                         &fragment, 1, &out) == 0);
-  CHECK(out.p != NULL && mg_vcmp(&out, "https://u:p@example.com:8443/b?x=1#f") ==
-                             0);
+  CHECK(out.p != NULL &&
+        mg_vcmp(&out, "https://u:p@example.com:8443/b?x=1#f") == 0);
   MG_FREE((void *) out.p);
 }
 
@@ -253,8 +252,7 @@ static void broadcast_cb(struct mg_connection *nc, int ev,
   (void) user_data;
 #endif
   (void) nc;
-  if (ev == MG_EV_POLL && ev_data != NULL &&
-      memcmp(ev_data, "ping", 4) == 0) {
+  if (ev == MG_EV_POLL && ev_data != NULL && memcmp(ev_data, "ping", 4) == 0) {
     seen.broadcasts++;
   }
 }
@@ -298,15 +296,28 @@ static void read_connection_fields(const struct mg_connection *c) {
 /* Every flag of mg_net.md (and the README's MG_F_BUFFER_BUT_DONT_SEND):
  * all distinct bits. */
 static void use_flags(void) {
-  static const unsigned long flags[] = {
-      MG_F_LISTENING,        MG_F_UDP,          MG_F_RESOLVING,
-      MG_F_CONNECTING,       MG_F_SSL,          MG_F_SSL_HANDSHAKE_DONE,
-      MG_F_WANT_READ,        MG_F_WANT_WRITE,   MG_F_IS_WEBSOCKET,
-      MG_F_RECV_AND_CLOSE,   MG_F_SEND_AND_CLOSE, MG_F_CLOSE_IMMEDIATELY,
-      MG_F_PROTO_1,          MG_F_PROTO_2,      MG_F_ENABLE_BROADCAST,
-      MG_F_BUFFER_BUT_DONT_SEND,
-      MG_F_USER_1,           MG_F_USER_2,       MG_F_USER_3,
-      MG_F_USER_4,           MG_F_USER_5,       MG_F_USER_6};
+  static const unsigned long flags[] = {MG_F_LISTENING,
+                                        MG_F_UDP,
+                                        MG_F_RESOLVING,
+                                        MG_F_CONNECTING,
+                                        MG_F_SSL,
+                                        MG_F_SSL_HANDSHAKE_DONE,
+                                        MG_F_WANT_READ,
+                                        MG_F_WANT_WRITE,
+                                        MG_F_IS_WEBSOCKET,
+                                        MG_F_RECV_AND_CLOSE,
+                                        MG_F_SEND_AND_CLOSE,
+                                        MG_F_CLOSE_IMMEDIATELY,
+                                        MG_F_PROTO_1,
+                                        MG_F_PROTO_2,
+                                        MG_F_ENABLE_BROADCAST,
+                                        MG_F_BUFFER_BUT_DONT_SEND,
+                                        MG_F_USER_1,
+                                        MG_F_USER_2,
+                                        MG_F_USER_3,
+                                        MG_F_USER_4,
+                                        MG_F_USER_5,
+                                        MG_F_USER_6};
   unsigned long all = 0;
   size_t i;
   for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
@@ -319,9 +330,7 @@ static void use_flags(void) {
 
 /* Names only a peer or another plugin would exercise: referenced, so they
  * must exist with these types and link. */
-static void *thread_noop(void *param) {
-  return param;
-}
+static void *thread_noop(void *param) { return param; }
 
 static void reference_only(void) {
   mg_event_handler_t h = handler;
@@ -852,7 +861,8 @@ static void use_ws(void) {
   c->flags |= MG_F_WEBSOCKET_NO_DEFRAG;
   c->flags &= ~(unsigned long) MG_F_WEBSOCKET_NO_DEFRAG;
   mg_send_websocket_frame(c, WEBSOCKET_OP_TEXT, "hi", 2);
-  mg_printf_websocket_frame(c, WEBSOCKET_OP_BINARY | WEBSOCKET_DONT_FIN, "%d", 4);
+  mg_printf_websocket_frame(c, WEBSOCKET_OP_BINARY | WEBSOCKET_DONT_FIN, "%d",
+                            4);
   mg_send_websocket_frame(c, WEBSOCKET_OP_CONTINUE, "2", 1);
   parts[0] = mg_mk_str("a");
   parts[1] = mg_mk_str("b");
@@ -903,8 +913,8 @@ static void use_ws(void) {
  * plugins/http/no_digest. MG_SSL_CRYPTO_MODERN
  * and MG_SSL_CRYPTO_OLD are build options of //mg:tls
  * (--define=mg_ssl_crypto=modern|old), not visible to a program. */
-#if !defined(MG_ENABLE_HTTP_STREAMING_MULTIPART) || \
-    !defined(MG_ENABLE_HTTP_URL_REWRITES) ||         \
+#if !defined(MG_ENABLE_HTTP_STREAMING_MULTIPART) ||                          \
+    !defined(MG_ENABLE_HTTP_URL_REWRITES) ||                                 \
     !defined(MG_DISABLE_HTTP_KEEP_ALIVE) || !defined(MG_MAX_HTTP_HEADERS) || \
     !defined(MG_DISABLE_HTTP_DIGEST_AUTH) || !defined(CS_DISABLE_MD5)
 #error "an HTTP build option is not defined"
@@ -921,24 +931,24 @@ static struct mg_serve_http_opts http_opts;
 
 /* What the server side saw. */
 static struct {
-  int requests;     /* MG_EV_HTTP_REQUEST */
-  int mp_request;   /* MG_EV_HTTP_MULTIPART_REQUEST */
-  int part_begin;   /* MG_EV_HTTP_PART_BEGIN */
-  int part_data;    /* MG_EV_HTTP_PART_DATA */
-  int part_end;     /* MG_EV_HTTP_PART_END */
-  int mp_end;       /* MG_EV_HTTP_MULTIPART_REQUEST_END */
-  int endpoint;     /* requests of the /ep endpoint */
-  int digest_ok;    /* digest-authenticated requests */
-  int ssi_calls;    /* MG_EV_SSI_CALL_CTX with the expected context */
+  int requests;   /* MG_EV_HTTP_REQUEST */
+  int mp_request; /* MG_EV_HTTP_MULTIPART_REQUEST */
+  int part_begin; /* MG_EV_HTTP_PART_BEGIN */
+  int part_data;  /* MG_EV_HTTP_PART_DATA */
+  int part_end;   /* MG_EV_HTTP_PART_END */
+  int mp_end;     /* MG_EV_HTTP_MULTIPART_REQUEST_END */
+  int endpoint;   /* requests of the /ep endpoint */
+  int digest_ok;  /* digest-authenticated requests */
+  int ssi_calls;  /* MG_EV_SSI_CALL_CTX with the expected context */
 } hsrv;
 
 /* What the client saw of the last reply. */
 static struct {
-  int replies;          /* MG_EV_HTTP_REPLY */
-  int chunk_events;     /* MG_EV_HTTP_CHUNK */
-  int code;             /* resp_code */
-  char body[512];       /* body (NUL-terminated, cut to fit) */
-  char chunks[64];      /* chunk data, deleted with MG_F_DELETE_CHUNK */
+  int replies;      /* MG_EV_HTTP_REPLY */
+  int chunk_events; /* MG_EV_HTTP_CHUNK */
+  int code;         /* resp_code */
+  char body[512];   /* body (NUL-terminated, cut to fit) */
+  char chunks[64];  /* chunk data, deleted with MG_F_DELETE_CHUNK */
   char content_type[64], location[64], x_api[32], nonce[64];
 } hcl;
 
@@ -1297,11 +1307,13 @@ static void use_http(const char *dir) {
   snprintf(path, sizeof(path), "%s/index.html", http_root);
   write_file(path, "<p>index</p>");
   snprintf(path, sizeof(path), "%s/run.cgi", http_root);
-  write_file(path, "printf 'Content-Type: text/plain\\n\\n'\n"
-                   "printf 'cgi %s' \"$QUERY_STRING\"\n");
+  write_file(path,
+             "printf 'Content-Type: text/plain\\n\\n'\n"
+             "printf 'cgi %s' \"$QUERY_STRING\"\n");
   snprintf(path, sizeof(path), "%s/page.shtml", http_root);
-  write_file(path, "a<!--#call api --><!--#include \"index.html\" -->"
-                   "<!--#exec \"echo exec\" -->b");
+  write_file(path,
+             "a<!--#call api --><!--#include \"index.html\" -->"
+             "<!--#exec \"echo exec\" -->b");
   snprintf(path, sizeof(path), "%s/data.api", http_root);
   write_file(path, "api-data");
   snprintf(path, sizeof(path), "%s/secret.hidden", http_root);
@@ -1405,8 +1417,7 @@ static void use_http(const char *dir) {
   CHECK(strcmp(hcl.chunks, "cgi x=1") == 0); /* chunked */
 #endif
 #if MG_ENABLE_HTTP_SSI
-  CHECK(http_fetch(&mgr, "mem://api_http/page.shtml", NULL, NULL, NULL) ==
-        200);
+  CHECK(http_fetch(&mgr, "mem://api_http/page.shtml", NULL, NULL, NULL) == 200);
 #if MG_ENABLE_HTTP_SSI_EXEC
   CHECK(strcmp(hcl.chunks, "a[api]<p>index</p>exec\nb") == 0);
 #else

@@ -69,8 +69,9 @@ TEST(Launcher, PrefixWordsComeFirst) {
   const char *args[] = {"--flag", nullptr};
   char **argv = mg_test_launcher_argv("prog", args);
   ASSERT_NE(argv, nullptr);
-  EXPECT_EQ(Words(argv), (std::vector<std::string>{"qemu-arm", "-L", "/sysroot", "-E",
-                                                   "X=1", "prog", "--flag"}));
+  EXPECT_EQ(Words(argv),
+            (std::vector<std::string>{"qemu-arm", "-L", "/sysroot", "-E", "X=1",
+                                      "prog", "--flag"}));
   free(argv);
 }
 
@@ -90,7 +91,8 @@ std::string RunProgram(char **argv, int *status) {
   if (rc == 0) {
     char buf[256];
     ssize_t n;
-    while ((n = read(fds[0], buf, sizeof(buf))) > 0) out.append(buf, (size_t) n);
+    while ((n = read(fds[0], buf, sizeof(buf))) > 0)
+      out.append(buf, (size_t) n);
     waitpid(pid, status, 0);
   } else {
     out = "spawn failed";

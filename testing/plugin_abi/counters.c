@@ -3,7 +3,9 @@
 
 struct test_plugin_counters test_counters;
 
-void test_counters_reset(void) { memset(&test_counters, 0, sizeof(test_counters)); }
+void test_counters_reset(void) {
+  memset(&test_counters, 0, sizeof(test_counters));
+}
 
 void test_counters_log(const char *what, const char *name) {
   size_t len = strlen(test_counters.log);

@@ -6,7 +6,8 @@ static const struct mg_plugin *const frame_deps[] = {&mg_plugin_line, NULL};
 /* Parses "LEN:DATA"; returns 0 and the payload if LEN matches. */
 static int parse_frame(const struct mg_str *line, struct mg_str *payload) {
   size_t i = 0, len = 0;
-  for (; i < line->len && line->p[i] >= '0' && line->p[i] <= '9' && i < 6; i++) {
+  for (; i < line->len && line->p[i] >= '0' && line->p[i] <= '9' && i < 6;
+       i++) {
     len = len * 10 + (size_t) (line->p[i] - '0');
   }
   if (i == 0 || i >= line->len || line->p[i] != ':') return -1;

@@ -1,8 +1,8 @@
 /* line: splits the byte stream into lines. */
 #include "testing/plugin_abi/common.h"
 
-static void line_event(struct mg_connection *nc, struct mg_layer *layer,
-                       int ev, void *ev_data) {
+static void line_event(struct mg_connection *nc, struct mg_layer *layer, int ev,
+                       void *ev_data) {
   struct mbuf *io = &nc->recv_mbuf;
   char *nl;
   if (ev != MG_EV_RECV) {

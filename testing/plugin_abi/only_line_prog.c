@@ -6,7 +6,8 @@ int main(void) {
   struct mg_mgr mgr;
   int ok;
   mg_mgr_init(&mgr, NULL);
-  ok = mg_find_plugin(&mgr, "line") != NULL && mg_find_plugin(&mgr, "frame") == NULL;
+  ok = mg_find_plugin(&mgr, "line") != NULL &&
+       mg_find_plugin(&mgr, "frame") == NULL;
   mg_mgr_free(&mgr);
   return ok ? 0 : 1;
 }

@@ -16,9 +16,9 @@ namespace {
 
 // What the user's handler saw.
 struct Log {
-  std::vector<int> events;        // MG_EV_POLL excluded
-  std::vector<std::string> items; // lines, frames
-  std::string data;               // plain received bytes
+  std::vector<int> events;         // MG_EV_POLL excluded
+  std::vector<std::string> items;  // lines, frames
+  std::string data;                // plain received bytes
   int closed = 0;
 };
 
@@ -46,7 +46,8 @@ class PluginAbiTest : public ::testing::TestWithParam<const char *> {
   void TearDown() override { FreeMgr(); }
   void FreeMgr() {
     if (freed_) return;
-    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c; c = mg_next(&mgr_, c)) {
+    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c;
+         c = mg_next(&mgr_, c)) {
       c->user_data = nullptr;
     }
     mg_mgr_free(&mgr_);
@@ -112,10 +113,12 @@ TEST_P(PluginAbiTest, StackedLayersDeliverEventsInOrder) {
 
   // A malformed frame: the protocol reports it and closes; layers go once.
   mg_printf(c, "9:short\n");
-  ASSERT_TRUE(PollUntil(&mgr_, [&] { return srv.closed == 1 && cli.closed == 1; }));
+  ASSERT_TRUE(
+      PollUntil(&mgr_, [&] { return srv.closed == 1 && cli.closed == 1; }));
   EXPECT_EQ(srv.events.back(), MG_EV_CLOSE);
-  EXPECT_NE(std::find(srv.events.begin(), srv.events.end(), TEST_EV_FRAME_ERROR),
-            srv.events.end());
+  EXPECT_NE(
+      std::find(srv.events.begin(), srv.events.end(), TEST_EV_FRAME_ERROR),
+      srv.events.end());
   EXPECT_EQ(test_counters.detaches, 2);  // the accepted connection's two
   std::string log = test_counters.log;
   // Detached top first: frame before line.
@@ -132,7 +135,8 @@ TEST_P(PluginAbiTest, SwitchReplacesLayerAndFreesOldOnce) {
   mg_printf(c, "UPGRADE\nfirst");
   ASSERT_TRUE(PollUntil(&mgr_, [&] { return cli.data == "echo2:first"; }));
   mg_printf(c, "second");
-  ASSERT_TRUE(PollUntil(&mgr_, [&] { return cli.data == "echo2:firstecho2:second"; }));
+  ASSERT_TRUE(
+      PollUntil(&mgr_, [&] { return cli.data == "echo2:firstecho2:second"; }));
   // The user saw the upgrade, then the new protocol's events.
   auto up = std::find(srv.events.begin(), srv.events.end(), TEST_EV_UPGRADED);
   ASSERT_NE(up, srv.events.end());
@@ -142,7 +146,8 @@ TEST_P(PluginAbiTest, SwitchReplacesLayerAndFreesOldOnce) {
   EXPECT_LT(log.find("detach:upgrader"), log.find("attach:echo2")) << log;
   // The server connection now has exactly one layer: echo2.
   struct mg_connection *s = nullptr;
-  for (struct mg_connection *x = mg_next(&mgr_, nullptr); x; x = mg_next(&mgr_, x)) {
+  for (struct mg_connection *x = mg_next(&mgr_, nullptr); x;
+       x = mg_next(&mgr_, x)) {
     if (x->listener == lc) s = x;
   }
   ASSERT_NE(s, nullptr);
@@ -189,7 +194,8 @@ TEST_P(PluginAbiTest, RemoveDetachesOnceAndPassesThrough) {
 // The browser has no sockets: the in-memory interface only.
 INSTANTIATE_TEST_SUITE_P(Transports, PluginAbiTest, ::testing::Values("mem"));
 #else
-INSTANTIATE_TEST_SUITE_P(Transports, PluginAbiTest, ::testing::Values("tcp", "mem"));
+INSTANTIATE_TEST_SUITE_P(Transports, PluginAbiTest,
+                         ::testing::Values("tcp", "mem"));
 #endif
 
 // ---------------------------------------------------------------------------
@@ -197,54 +203,117 @@ INSTANTIATE_TEST_SUITE_P(Transports, PluginAbiTest, ::testing::Values("tcp", "me
 
 int refuse_init(struct mg_mgr *, void *) { return -1; }
 
-const struct mg_plugin kAbiMismatch = {
-    .abi_version = MG_PLUGIN_ABI_VERSION + 1, .name = "future",
-    .deps = nullptr, .ev_first = 0, .ev_last = 0, .mgr_state_size = 0,
-    .conn_state_size = 0, .init = nullptr, .free = nullptr, .attach = nullptr,
-    .detach = nullptr, .event = nullptr};
-const struct mg_plugin kNameClash = {
-    .abi_version = MG_PLUGIN_ABI_VERSION, .name = "line",
-    .deps = nullptr, .ev_first = 900, .ev_last = 901, .mgr_state_size = 0,
-    .conn_state_size = 0, .init = nullptr, .free = nullptr, .attach = nullptr,
-    .detach = nullptr, .event = nullptr};
-const struct mg_plugin kRangeClash = {
-    .abi_version = MG_PLUGIN_ABI_VERSION, .name = "overlap",
-    .deps = nullptr, .ev_first = 805, .ev_last = 812, .mgr_state_size = 0,
-    .conn_state_size = 0, .init = nullptr, .free = nullptr, .attach = nullptr,
-    .detach = nullptr, .event = nullptr};
-const struct mg_plugin kCoreRange = {
-    .abi_version = MG_PLUGIN_ABI_VERSION, .name = "corey",
-    .deps = nullptr, .ev_first = 50, .ev_last = 60, .mgr_state_size = 0,
-    .conn_state_size = 0, .init = nullptr, .free = nullptr, .attach = nullptr,
-    .detach = nullptr, .event = nullptr};
-const struct mg_plugin kUserRange = {
-    .abi_version = MG_PLUGIN_ABI_VERSION, .name = "usery",
-    .deps = nullptr, .ev_first = 990, .ev_last = 1005, .mgr_state_size = 0,
-    .conn_state_size = 0, .init = nullptr, .free = nullptr, .attach = nullptr,
-    .detach = nullptr, .event = nullptr};
-const struct mg_plugin kInitFails = {
-    .abi_version = MG_PLUGIN_ABI_VERSION, .name = "sulky",
-    .deps = nullptr, .ev_first = 0, .ev_last = 0, .mgr_state_size = 8,
-    .conn_state_size = 0, .init = refuse_init, .free = nullptr, .attach = nullptr,
-    .detach = nullptr, .event = nullptr};
+const struct mg_plugin kAbiMismatch = {.abi_version = MG_PLUGIN_ABI_VERSION + 1,
+                                       .name = "future",
+                                       .deps = nullptr,
+                                       .ev_first = 0,
+                                       .ev_last = 0,
+                                       .mgr_state_size = 0,
+                                       .conn_state_size = 0,
+                                       .init = nullptr,
+                                       .free = nullptr,
+                                       .attach = nullptr,
+                                       .detach = nullptr,
+                                       .event = nullptr};
+const struct mg_plugin kNameClash = {.abi_version = MG_PLUGIN_ABI_VERSION,
+                                     .name = "line",
+                                     .deps = nullptr,
+                                     .ev_first = 900,
+                                     .ev_last = 901,
+                                     .mgr_state_size = 0,
+                                     .conn_state_size = 0,
+                                     .init = nullptr,
+                                     .free = nullptr,
+                                     .attach = nullptr,
+                                     .detach = nullptr,
+                                     .event = nullptr};
+const struct mg_plugin kRangeClash = {.abi_version = MG_PLUGIN_ABI_VERSION,
+                                      .name = "overlap",
+                                      .deps = nullptr,
+                                      .ev_first = 805,
+                                      .ev_last = 812,
+                                      .mgr_state_size = 0,
+                                      .conn_state_size = 0,
+                                      .init = nullptr,
+                                      .free = nullptr,
+                                      .attach = nullptr,
+                                      .detach = nullptr,
+                                      .event = nullptr};
+const struct mg_plugin kCoreRange = {.abi_version = MG_PLUGIN_ABI_VERSION,
+                                     .name = "corey",
+                                     .deps = nullptr,
+                                     .ev_first = 50,
+                                     .ev_last = 60,
+                                     .mgr_state_size = 0,
+                                     .conn_state_size = 0,
+                                     .init = nullptr,
+                                     .free = nullptr,
+                                     .attach = nullptr,
+                                     .detach = nullptr,
+                                     .event = nullptr};
+const struct mg_plugin kUserRange = {.abi_version = MG_PLUGIN_ABI_VERSION,
+                                     .name = "usery",
+                                     .deps = nullptr,
+                                     .ev_first = 990,
+                                     .ev_last = 1005,
+                                     .mgr_state_size = 0,
+                                     .conn_state_size = 0,
+                                     .init = nullptr,
+                                     .free = nullptr,
+                                     .attach = nullptr,
+                                     .detach = nullptr,
+                                     .event = nullptr};
+const struct mg_plugin kInitFails = {.abi_version = MG_PLUGIN_ABI_VERSION,
+                                     .name = "sulky",
+                                     .deps = nullptr,
+                                     .ev_first = 0,
+                                     .ev_last = 0,
+                                     .mgr_state_size = 8,
+                                     .conn_state_size = 0,
+                                     .init = refuse_init,
+                                     .free = nullptr,
+                                     .attach = nullptr,
+                                     .detach = nullptr,
+                                     .event = nullptr};
 extern const struct mg_plugin kCycleB;
 const struct mg_plugin *const kCycleADeps[] = {&kCycleB, nullptr};
-const struct mg_plugin kCycleA = {
-    .abi_version = MG_PLUGIN_ABI_VERSION, .name = "cycle_a",
-    .deps = kCycleADeps, .ev_first = 0, .ev_last = 0, .mgr_state_size = 0,
-    .conn_state_size = 0, .init = nullptr, .free = nullptr, .attach = nullptr,
-    .detach = nullptr, .event = nullptr};
+const struct mg_plugin kCycleA = {.abi_version = MG_PLUGIN_ABI_VERSION,
+                                  .name = "cycle_a",
+                                  .deps = kCycleADeps,
+                                  .ev_first = 0,
+                                  .ev_last = 0,
+                                  .mgr_state_size = 0,
+                                  .conn_state_size = 0,
+                                  .init = nullptr,
+                                  .free = nullptr,
+                                  .attach = nullptr,
+                                  .detach = nullptr,
+                                  .event = nullptr};
 const struct mg_plugin *const kCycleBDeps[] = {&kCycleA, nullptr};
-const struct mg_plugin kCycleB = {
-    .abi_version = MG_PLUGIN_ABI_VERSION, .name = "cycle_b",
-    .deps = kCycleBDeps, .ev_first = 0, .ev_last = 0, .mgr_state_size = 0,
-    .conn_state_size = 0, .init = nullptr, .free = nullptr, .attach = nullptr,
-    .detach = nullptr, .event = nullptr};
-const struct mg_plugin kOwnPlugin = {
-    .abi_version = MG_PLUGIN_ABI_VERSION, .name = "own",
-    .deps = nullptr, .ev_first = 900, .ev_last = 909, .mgr_state_size = 16,
-    .conn_state_size = 0, .init = nullptr, .free = nullptr, .attach = nullptr,
-    .detach = nullptr, .event = nullptr};
+const struct mg_plugin kCycleB = {.abi_version = MG_PLUGIN_ABI_VERSION,
+                                  .name = "cycle_b",
+                                  .deps = kCycleBDeps,
+                                  .ev_first = 0,
+                                  .ev_last = 0,
+                                  .mgr_state_size = 0,
+                                  .conn_state_size = 0,
+                                  .init = nullptr,
+                                  .free = nullptr,
+                                  .attach = nullptr,
+                                  .detach = nullptr,
+                                  .event = nullptr};
+const struct mg_plugin kOwnPlugin = {.abi_version = MG_PLUGIN_ABI_VERSION,
+                                     .name = "own",
+                                     .deps = nullptr,
+                                     .ev_first = 900,
+                                     .ev_last = 909,
+                                     .mgr_state_size = 16,
+                                     .conn_state_size = 0,
+                                     .init = nullptr,
+                                     .free = nullptr,
+                                     .attach = nullptr,
+                                     .detach = nullptr,
+                                     .event = nullptr};
 
 class RegistryTest : public ::testing::Test {
  protected:
@@ -284,7 +353,8 @@ TEST_F(RegistryTest, DuplicatesAreHarmlessAndOwnPluginsWork) {
   void *st = mg_plugin_mgr_state(&mgr_, &kOwnPlugin);
   ASSERT_NE(st, nullptr);
   EXPECT_EQ(static_cast<char *>(st)[15], 0);  // zeroed
-  EXPECT_EQ(*static_cast<int *>(mg_plugin_mgr_state(&mgr_, &mg_plugin_line)), 42);
+  EXPECT_EQ(*static_cast<int *>(mg_plugin_mgr_state(&mgr_, &mg_plugin_line)),
+            42);
 }
 
 TEST(RegistryLifetime, InitAndFreeOncePerManager) {

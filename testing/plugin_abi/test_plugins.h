@@ -38,10 +38,10 @@ extern const struct mg_plugin mg_plugin_echo2;
 
 /* Calls made into the plugins, for the tests to check. */
 struct test_plugin_counters {
-  int inits, frees;           /* per-manager, all plugins */
-  int attaches, detaches;     /* per-connection, all plugins */
-  int inherited;              /* attaches with a parent layer */
-  char log[512];              /* "init:line;init:frame;..." */
+  int inits, frees;       /* per-manager, all plugins */
+  int attaches, detaches; /* per-connection, all plugins */
+  int inherited;          /* attaches with a parent layer */
+  char log[512];          /* "init:line;init:frame;..." */
 };
 extern struct test_plugin_counters test_counters;
 

@@ -77,7 +77,8 @@ TEST(EchoStress, TenThousandConcurrentClients) {
         c.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
         ASSERT_GE(c.fd, 0) << "client " << i << ": " << strerror(errno);
         c.want = "client-" + std::to_string(i) + "\n";
-        int r = connect(c.fd, reinterpret_cast<struct sockaddr *>(&sin), sizeof(sin));
+        int r = connect(c.fd, reinterpret_cast<struct sockaddr *>(&sin),
+                        sizeof(sin));
         ASSERT_TRUE(r == 0 || errno == EINPROGRESS) << strerror(errno);
         struct epoll_event ev;
         ev.events = EPOLLOUT | EPOLLIN;
@@ -89,7 +90,8 @@ TEST(EchoStress, TenThousandConcurrentClients) {
     int n = epoll_wait(ep, events.data(), static_cast<int>(events.size()), 100);
     for (int k = 0; k < n; k++) {
       Client &c = clients[events[k].data.u32];
-      if (!c.connected && (events[k].events & (EPOLLOUT | EPOLLERR | EPOLLHUP))) {
+      if (!c.connected &&
+          (events[k].events & (EPOLLOUT | EPOLLERR | EPOLLHUP))) {
         int err = 0;
         socklen_t len = sizeof(err);
         getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &err, &len);

@@ -51,7 +51,8 @@ inline int FreePort() {
   memset(&sin, 0, sizeof(sin));
   sin.sin_family = AF_INET;
   sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (s < 0 || bind(s, reinterpret_cast<struct sockaddr *>(&sin), sizeof(sin)) != 0 ||
+  if (s < 0 ||
+      bind(s, reinterpret_cast<struct sockaddr *>(&sin), sizeof(sin)) != 0 ||
       getsockname(s, reinterpret_cast<struct sockaddr *>(&sin), &len) != 0) {
     if (s >= 0) close(s);
     return -1;
@@ -63,7 +64,8 @@ inline int FreePort() {
 // Starts args (looked up in PATH) with stdout and stderr to out_path and
 // extra environment entries ("NAME=value") ahead of the inherited ones.
 // Returns the pid or -1.
-inline pid_t StartPeer(const std::vector<std::string> &args, const std::string &out_path,
+inline pid_t StartPeer(const std::vector<std::string> &args,
+                       const std::string &out_path,
                        const std::vector<std::string> &env = {}) {
   std::vector<char *> argv;
   for (const auto &a : args) argv.push_back(const_cast<char *>(a.c_str()));
@@ -75,7 +77,8 @@ inline pid_t StartPeer(const std::vector<std::string> &args, const std::string &
   envp.push_back(nullptr);
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&fa, 1, out_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_adddup2(&fa, 1, 2);
   pid_t pid = -1;
   int rc = posix_spawnp(&pid, argv[0], &fa, nullptr, argv.data(), envp.data());
@@ -103,7 +106,8 @@ inline int WaitPeer(pid_t pid, double seconds = 10.0) {
 // server in this process), until it exits or `seconds` pass (then it is
 // killed); after_poll (if set) runs after every poll. Returns its exit
 // status, or -1 (not started, killed, signal).
-inline int RunPeerPolling(struct mg_mgr *mgr, const std::vector<std::string> &args,
+inline int RunPeerPolling(struct mg_mgr *mgr,
+                          const std::vector<std::string> &args,
                           const std::string &out_path, double seconds = 60.0,
                           const std::function<void()> &after_poll = nullptr) {
   pid_t pid = StartPeer(args, out_path);

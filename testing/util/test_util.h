@@ -47,7 +47,8 @@ inline long StatusKb(const char *key) {
   size_t klen = strlen(key);
   if (fp == nullptr) return -1;
   while (fgets(line, sizeof(line), fp) != nullptr) {
-    if (strncmp(line, key, klen) == 0 && line[klen] == ':') v = atol(line + klen + 1);
+    if (strncmp(line, key, klen) == 0 && line[klen] == ':')
+      v = atol(line + klen + 1);
   }
   fclose(fp);
   return v;
@@ -99,7 +100,8 @@ inline pid_t Spawn(const std::vector<std::string> &args) {
   for (auto &a : full) argv.push_back(const_cast<char *>(a.c_str()));
   argv.push_back(nullptr);
   pid_t pid = -1;
-  if (posix_spawnp(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0) {
+  if (posix_spawnp(&pid, argv[0], nullptr, nullptr, argv.data(), environ) !=
+      0) {
     return -1;
   }
   return pid;
@@ -133,7 +135,8 @@ inline int ConnectRetry(const char *ip, int port, double seconds = 10.0) {
     sin.sin_family = AF_INET;
     sin.sin_port = htons(static_cast<uint16_t>(port));
     inet_pton(AF_INET, ip, &sin.sin_addr);
-    if (connect(s, reinterpret_cast<struct sockaddr *>(&sin), sizeof(sin)) == 0) return s;
+    if (connect(s, reinterpret_cast<struct sockaddr *>(&sin), sizeof(sin)) == 0)
+      return s;
     close(s);
     usleep(20000);  // the server process is starting: nothing to poll here
   }

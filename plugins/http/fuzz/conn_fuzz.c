@@ -32,7 +32,8 @@ static void handler(struct mg_connection *c, int ev, void *ev_data) {
       if (hm->body.len > 100) c->flags |= MG_F_DELETE_CHUNK;
       break;
     case MG_EV_HTTP_PART_DATA:
-      mp->num_data_consumed = mp->data.len > 3 ? mp->data.len / 2 : mp->data.len;
+      mp->num_data_consumed =
+          mp->data.len > 3 ? mp->data.len / 2 : mp->data.len;
       break;
     default:
       break;
@@ -54,7 +55,8 @@ static void http_client(struct mg_connection *c, int ev, void *ev_data) {
   size_t i;
   if (ev == MG_EV_HTTP_REPLY || ev == MG_EV_HTTP_CHUNK) {
     for (i = 0; i < hm->body.len; i++) sink += (unsigned char) hm->body.p[i];
-    if (ev == MG_EV_HTTP_CHUNK && hm->body.len > 50) c->flags |= MG_F_DELETE_CHUNK;
+    if (ev == MG_EV_HTTP_CHUNK && hm->body.len > 50)
+      c->flags |= MG_F_DELETE_CHUNK;
   }
   (void) sink;
 }
@@ -66,7 +68,8 @@ static void run_client(struct mg_mgr *mgr, const uint8_t *data, size_t size,
   size_t pos = 0;
   int i;
   if (lc == NULL) abort();
-  if (mg_connect_http(mgr, http_client, "mem://r/x", NULL, "post") == NULL) abort();
+  if (mg_connect_http(mgr, http_client, "mem://r/x", NULL, "post") == NULL)
+    abort();
   for (i = 0; i < 2000 && (srv == NULL || pos < size); i++) {
     mg_mgr_poll(mgr, 0);
     for (srv = mgr->active_connections; srv != NULL; srv = srv->next) {

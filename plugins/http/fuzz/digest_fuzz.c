@@ -37,7 +37,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   hm.header_names[0] = mg_mk_str("Authorization");
   hm.header_values[0] = mg_mk_str_n(v, size);
   if (mg_http_check_digest_auth(&hm, "realm", password_file()) != 0) abort();
-  if (mg_get_http_basic_auth(&hm, user, sizeof(user), pass, sizeof(pass)) == 0 &&
+  if (mg_get_http_basic_auth(&hm, user, sizeof(user), pass, sizeof(pass)) ==
+          0 &&
       (strlen(user) >= sizeof(user) || strlen(pass) >= sizeof(pass))) {
     abort();
   }

@@ -11,7 +11,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const k_names[] = {"username", "nonce", "name", "filename",
-                                      "boundary", "a", "x"};
+                                      "boundary", "a",     "x"};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *in, small[8], *p, dst[32];

@@ -13,10 +13,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Collects DATA bytes; consumes at most `take` per call (0: all). */
 struct sink {
-  struct mbuf out;    /* data seen */
-  const char *lo;     /* buffer being fed */
-  const char *hi;     /* its end */
-  size_t take;        /* per-call budget */
+  struct mbuf out; /* data seen */
+  const char *lo;  /* buffer being fed */
+  const char *hi;  /* its end */
+  size_t take;     /* per-call budget */
 };
 
 static size_t cb(struct mg__mp *p, int ev, const char *d, size_t len,
@@ -43,7 +43,8 @@ static void run(const char *body, size_t size, size_t step, size_t take,
   memset(&s, 0, sizeof(s));
   mbuf_init(&s.out, 0);
   s.take = take;
-  if (mg__mp_init(&p, mg_mk_str("multipart/form-data; boundary=XyZ")) != 0) abort();
+  if (mg__mp_init(&p, mg_mk_str("multipart/form-data; boundary=XyZ")) != 0)
+    abort();
   for (i = 0; i < 1000000 && !p.error && !mg__mp_done(&p); i++) {
     size_t add = size - fed < step ? size - fed : step, used;
     mbuf_append(&in, body + fed, add);

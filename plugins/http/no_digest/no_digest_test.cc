@@ -11,8 +11,8 @@
 #include "plugins/http/http_test_util.h"
 
 // Weak: null when the MD5 code was left out of the link, as it must be.
-extern "C" void mg__md5_hex_join(char out[33], const struct mg_str *parts, int n)
-    __attribute__((weak));
+extern "C" void mg__md5_hex_join(char out[33], const struct mg_str *parts,
+                                 int n) __attribute__((weak));
 
 namespace {
 
@@ -40,7 +40,8 @@ class NoDigestTest : public httptest::HttpTest {
     mkdir((root_ + "/priv").c_str(), 0755);
     Write(root_ + "/a.txt", "open");
     Write(root_ + "/priv/p.txt", "private");
-    Write(root_ + "/priv/.htpasswd", std::string("joe:test.realm:") + kHa1 + "\n");
+    Write(root_ + "/priv/.htpasswd",
+          std::string("joe:test.realm:") + kHa1 + "\n");
     opts_.document_root = root_.c_str();
     opts_.per_directory_auth_file = ".htpasswd";
     opts_.auth_domain = "test.realm";
@@ -54,13 +55,18 @@ class NoDigestTest : public httptest::HttpTest {
 
   Reply Get(const std::string &uri, const std::string &headers = "") {
     std::vector<Reply> rs =
-        Exchange("mem://srv", "GET " + uri + " HTTP/1.1\r\nHost: h\r\n" + headers + "\r\n");
+        Exchange("mem://srv",
+                 "GET " + uri + " HTTP/1.1\r\nHost: h\r\n" + headers + "\r\n");
     return rs.empty() ? Reply() : rs[0];
   }
 
   static std::string GoodAuthorization() {
-    return std::string("Authorization: Digest username=\"joe\", realm=\"test.realm\", nonce=\"") +
-           kNonce + "\", uri=\"/priv/p.txt\", qop=auth, nc=00000001, cnonce=\"c0ffee\", response=\"" +
+    return std::string(
+               "Authorization: Digest username=\"joe\", realm=\"test.realm\", "
+               "nonce=\"") +
+           kNonce +
+           "\", uri=\"/priv/p.txt\", qop=auth, nc=00000001, cnonce=\"c0ffee\", "
+           "response=\"" +
            kResponse + "\"\r\n";
   }
 
@@ -97,14 +103,16 @@ TEST(NoDigestApi, AnswersNo) {
   ASSERT_NE(fp, nullptr);
   fprintf(fp, "joe:test.realm:%s\n", kHa1);
   rewind(fp);
-  EXPECT_EQ(0, mg_check_digest_auth(mg_mk_str("GET"), mg_mk_str("/priv/p.txt"), mg_mk_str("joe"),
-                                    mg_mk_str("c0ffee"), mg_mk_str(kResponse), mg_mk_str("auth"),
+  EXPECT_EQ(0, mg_check_digest_auth(mg_mk_str("GET"), mg_mk_str("/priv/p.txt"),
+                                    mg_mk_str("joe"), mg_mk_str("c0ffee"),
+                                    mg_mk_str(kResponse), mg_mk_str("auth"),
                                     mg_mk_str("00000001"), mg_mk_str(kNonce),
                                     mg_mk_str("test.realm"), fp));
   fclose(fp);
   char buf[200] = "untouched";
-  EXPECT_EQ(0, mg_http_create_digest_auth_header(buf, sizeof(buf), "GET", "/", "test.realm",
-                                                 "joe", "secret", kNonce));
+  EXPECT_EQ(0, mg_http_create_digest_auth_header(buf, sizeof(buf), "GET", "/",
+                                                 "test.realm", "joe", "secret",
+                                                 kNonce));
   EXPECT_STREQ(buf, "");
 }
 

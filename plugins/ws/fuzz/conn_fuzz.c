@@ -45,7 +45,8 @@ static void peer(struct mg_connection *nc, int ev, void *ev_data) {
   if (ev != MG_EV_RECV) return;
   if (nc->listener != NULL && nc->user_data == NULL) {
     /* Raw server: answer our client's handshake, then the input. */
-    struct mg_str k = find_key(mg_mk_str_n(nc->recv_mbuf.buf, nc->recv_mbuf.len));
+    struct mg_str k =
+        find_key(mg_mk_str_n(nc->recv_mbuf.buf, nc->recv_mbuf.len));
     char accept[29];
     if (k.len != 24) return; /* the request is not all there yet */
     mg__ws_accept_key(k, accept);
@@ -82,10 +83,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (lc != NULL) mg_set_protocol_http_websocket(lc);
     c = mg_connect(&mgr, "mem://srv", peer);
     if (c != NULL) {
-      mg_printf(c, "%s",
-                "GET / HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                "Sec-WebSocket-Version: 13\r\n\r\n");
+      mg_printf(
+          c, "%s",
+          "GET / HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+          "Sec-WebSocket-Version: 13\r\n\r\n");
     }
   }
   for (i = 0; i < 10; i++) mg_mgr_poll(&mgr, 0);

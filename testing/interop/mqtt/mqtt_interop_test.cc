@@ -21,14 +21,18 @@ using mqttpeers::WaitFor;
 
 namespace {
 
-std::vector<std::string> Sub(const BrokerThread &b, std::vector<std::string> extra) {
-  std::vector<std::string> a = {"mosquitto_sub", "-h", "127.0.0.1", "-p", b.portstr()};
+std::vector<std::string> Sub(const BrokerThread &b,
+                             std::vector<std::string> extra) {
+  std::vector<std::string> a = {"mosquitto_sub", "-h", "127.0.0.1", "-p",
+                                b.portstr()};
   a.insert(a.end(), extra.begin(), extra.end());
   return a;
 }
 
-std::vector<std::string> Pub(const BrokerThread &b, std::vector<std::string> extra) {
-  std::vector<std::string> a = {"mosquitto_pub", "-h", "127.0.0.1", "-p", b.portstr()};
+std::vector<std::string> Pub(const BrokerThread &b,
+                             std::vector<std::string> extra) {
+  std::vector<std::string> a = {"mosquitto_pub", "-h", "127.0.0.1", "-p",
+                                b.portstr()};
   a.insert(a.end(), extra.begin(), extra.end());
   return a;
 }
@@ -46,7 +50,8 @@ TEST(MosquittoClientsToOurBroker, Qos012) {
     EXPECT_EQ(RunPeer(Pub(b, {"-t", topic, "-q", qs, "-m", "first"})), 0);
     EXPECT_EQ(RunPeer(Pub(b, {"-t", topic, "-q", qs, "-m", "second"})), 0);
     EXPECT_EQ(Wait(sub), 0) << "QoS " << q;
-    EXPECT_EQ(mqttpeers::ReadFile(out), topic + " first\n" + topic + " second\n");
+    EXPECT_EQ(mqttpeers::ReadFile(out),
+              topic + " first\n" + topic + " second\n");
   }
 }
 
@@ -66,12 +71,14 @@ TEST(MosquittoClientsToOurBroker, WillOnAbnormalDisconnect) {
   BrokerThread b;
   std::string out = TmpPath("will.out");
   int subs = b.subscribes;
-  pid_t watcher = Start(Sub(b, {"-t", "will/#", "-q", "1", "-C", "1", "-v"}), out);
+  pid_t watcher =
+      Start(Sub(b, {"-t", "will/#", "-q", "1", "-C", "1", "-v"}), out);
   ASSERT_TRUE(WaitFor([&] { return b.subscribes > subs; }));
   int conns = b.connects;
-  pid_t mortal = Start(Sub(b, {"-t", "nothing", "-k", "5", "--will-topic", "will/x",
-                               "--will-payload", "bye", "--will-qos", "1"}),
-                       TmpPath("mortal.out"));
+  pid_t mortal =
+      Start(Sub(b, {"-t", "nothing", "-k", "5", "--will-topic", "will/x",
+                    "--will-payload", "bye", "--will-qos", "1"}),
+            TmpPath("mortal.out"));
   ASSERT_TRUE(WaitFor([&] { return b.connects > conns; }));
   kill(mortal, SIGKILL);  // the socket closes without DISCONNECT
   Wait(mortal);
@@ -82,12 +89,19 @@ TEST(MosquittoClientsToOurBroker, WillOnAbnormalDisconnect) {
 TEST(MosquittoClientsToOurBroker, PersistentSessionGetsQueuedMessages) {
   BrokerThread b;
   // -E: subscribe, then leave (clean session 0 keeps the subscription).
-  ASSERT_EQ(RunPeer(Sub(b, {"-c", "-i", "persist", "-q", "1", "-t", "p/t", "-E"})), 0);
+  ASSERT_EQ(
+      RunPeer(Sub(b, {"-c", "-i", "persist", "-q", "1", "-t", "p/t", "-E"})),
+      0);
   for (int i = 1; i <= 3; i++) {
-    ASSERT_EQ(RunPeer(Pub(b, {"-t", "p/t", "-q", i == 2 ? "2" : "1", "-m", "queued" + std::to_string(i)})), 0);
+    ASSERT_EQ(RunPeer(Pub(b, {"-t", "p/t", "-q", i == 2 ? "2" : "1", "-m",
+                              "queued" + std::to_string(i)})),
+              0);
   }
   std::string out;
-  ASSERT_EQ(RunPeer(Sub(b, {"-c", "-i", "persist", "-q", "1", "-t", "p/t", "-C", "3", "-v"}), &out), 0);
+  ASSERT_EQ(RunPeer(Sub(b, {"-c", "-i", "persist", "-q", "1", "-t", "p/t", "-C",
+                            "3", "-v"}),
+                    &out),
+            0);
   EXPECT_EQ(out, "p/t queued1\np/t queued2\np/t queued3\n");
 }
 
@@ -97,8 +111,8 @@ std::string NodeModules(const std::string &script) {
   char real[PATH_MAX];
   if (realpath(script.c_str(), real) == nullptr) return "";
   std::string dir(real);
-  dir = dir.substr(0, dir.rfind('/'));          // testing/interop/mqtt
-  dir = dir.substr(0, dir.rfind('/'));          // testing/interop
+  dir = dir.substr(0, dir.rfind('/'));  // testing/interop/mqtt
+  dir = dir.substr(0, dir.rfind('/'));  // testing/interop
   const char *env = getenv("MG_NODE_MODULES");
   return env != nullptr ? env : dir + "/node_modules";
 }
@@ -107,10 +121,12 @@ TEST(NpmMqttToOurBroker, Qos012RetainedWill) {
   std::string script = mgtest::Runfile("testing/interop/mqtt/npm_client.js");
   std::string modules = NodeModules(script);
   ASSERT_EQ(access((modules + "/mqtt/package.json").c_str(), R_OK), 0)
-      << "npm package mqtt missing under " << modules << " (tools/bootstrap installs it)";
+      << "npm package mqtt missing under " << modules
+      << " (tools/bootstrap installs it)";
   BrokerThread b;
   std::string path = TmpPath("npm.out");
-  pid_t node = Start({"node", script, b.portstr()}, path, {"NODE_PATH=" + modules});
+  pid_t node =
+      Start({"node", script, b.portstr()}, path, {"NODE_PATH=" + modules});
   ASSERT_GT(node, 0);
   EXPECT_EQ(Wait(node, 20), 0);
   EXPECT_EQ(mqttpeers::ReadFile(path), "OK\n");
@@ -131,8 +147,12 @@ void PeerHandler(struct mg_connection *c, int ev, void *ev_data) {
   struct mg_mqtt_message *mm = static_cast<struct mg_mqtt_message *>(ev_data);
   if (p == nullptr) return;
   switch (ev) {
-    case MG_EV_MQTT_CONNACK: p->connack = mm->connack_ret_code; break;
-    case MG_EV_MQTT_SUBACK: p->subacked++; break;
+    case MG_EV_MQTT_CONNACK:
+      p->connack = mm->connack_ret_code;
+      break;
+    case MG_EV_MQTT_SUBACK:
+      p->subacked++;
+      break;
     case MG_EV_MQTT_PUBLISH:
       p->got.push_back(std::string(mm->topic.p, mm->topic.len) + "=" +
                        std::string(mm->payload.p, mm->payload.len) + "/" +
@@ -140,12 +160,21 @@ void PeerHandler(struct mg_connection *c, int ev, void *ev_data) {
       if (mm->qos == 1) mg_mqtt_puback(c, mm->message_id);
       if (mm->qos == 2) mg_mqtt_pubrec(c, mm->message_id);
       break;
-    case MG_EV_MQTT_PUBREL: mg_mqtt_pubcomp(c, mm->message_id); break;
-    case MG_EV_MQTT_PUBREC: mg_mqtt_pubrel(c, mm->message_id); break;
+    case MG_EV_MQTT_PUBREL:
+      mg_mqtt_pubcomp(c, mm->message_id);
+      break;
+    case MG_EV_MQTT_PUBREC:
+      mg_mqtt_pubrel(c, mm->message_id);
+      break;
     case MG_EV_MQTT_PUBACK:
-    case MG_EV_MQTT_PUBCOMP: p->done_ids.push_back(mm->message_id); break;
-    case MG_EV_CLOSE: p->closed++; break;
-    default: break;
+    case MG_EV_MQTT_PUBCOMP:
+      p->done_ids.push_back(mm->message_id);
+      break;
+    case MG_EV_CLOSE:
+      p->closed++;
+      break;
+    default:
+      break;
   }
 }
 
@@ -168,19 +197,22 @@ class OurClientToMosquitto : public ::testing::Test {
     mg_mgr_init(&mgr_, nullptr);
   }
   void TearDown() override {
-    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c; c = mg_next(&mgr_, c)) {
+    for (struct mg_connection *c = mg_next(&mgr_, nullptr); c;
+         c = mg_next(&mgr_, c)) {
       c->user_data = nullptr;
     }
     mg_mgr_free(&mgr_);
     if (broker_ > 0) mgtest::Stop(broker_);
   }
-  struct mg_connection *Connect(Peer *p, const char *id,
-                                struct mg_send_mqtt_handshake_opts *o = nullptr) {
+  struct mg_connection *Connect(
+      Peer *p, const char *id,
+      struct mg_send_mqtt_handshake_opts *o = nullptr) {
     struct mg_connect_opts co;
     memset(&co, 0, sizeof(co));
     co.user_data = p;
     std::string addr = "127.0.0.1:" + std::to_string(port_);
-    struct mg_connection *c = mg_connect_opt(&mgr_, addr.c_str(), PeerHandler, co);
+    struct mg_connection *c =
+        mg_connect_opt(&mgr_, addr.c_str(), PeerHandler, co);
     EXPECT_NE(c, nullptr);
     mg_set_protocol_mqtt(c);
     struct mg_send_mqtt_handshake_opts opts;
@@ -207,10 +239,10 @@ TEST_F(OurClientToMosquitto, PublishSubscribeQos012) {
   mg_mqtt_publish(cb, "m/0", 0, MG_MQTT_QOS(0), "zero", 4);
   mg_mqtt_publish(cb, "m/1", 21, MG_MQTT_QOS(1), "one", 3);
   mg_mqtt_publish(cb, "m/2", 22, MG_MQTT_QOS(2), "two", 3);
-  ASSERT_TRUE(mgtest::PollUntil(&mgr_, [&] {
-    return a.got.size() == 3 && b.done_ids.size() == 2;
-  }));
-  EXPECT_EQ(a.got, std::vector<std::string>({"m/0=zero/0", "m/1=one/1", "m/2=two/2"}));
+  ASSERT_TRUE(mgtest::PollUntil(
+      &mgr_, [&] { return a.got.size() == 3 && b.done_ids.size() == 2; }));
+  EXPECT_EQ(a.got,
+            std::vector<std::string>({"m/0=zero/0", "m/1=one/1", "m/2=two/2"}));
   EXPECT_EQ(b.done_ids, std::vector<int>({21, 22}));
 }
 

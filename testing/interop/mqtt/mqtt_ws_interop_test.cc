@@ -71,14 +71,15 @@ TEST(NpmMqttOverWebSocket, SubscribesAndGetsTcpPublishes) {
   std::string script = mgtest::Runfile("testing/interop/mqtt/npm_ws_client.js");
   std::string modules = NodeModules(script);
   ASSERT_EQ(access((modules + "/mqtt/package.json").c_str(), R_OK), 0)
-      << "npm package mqtt missing under " << modules << " (tools/bootstrap installs it)";
+      << "npm package mqtt missing under " << modules
+      << " (tools/bootstrap installs it)";
   DualBroker b;
   ASSERT_GT(b.tcp_port(), 0);
   ASSERT_GT(b.ws_port(), 0);
   std::string path = mqttpeers::TmpPath("npm_ws.out");
-  pid_t node = mqttpeers::Start(
-      {"node", script, std::to_string(b.ws_port()), std::to_string(b.tcp_port())}, path,
-      {"NODE_PATH=" + modules});
+  pid_t node = mqttpeers::Start({"node", script, std::to_string(b.ws_port()),
+                                 std::to_string(b.tcp_port())},
+                                path, {"NODE_PATH=" + modules});
   ASSERT_GT(node, 0);
   EXPECT_EQ(mqttpeers::Wait(node, 20), 0);
   EXPECT_EQ(mqttpeers::ReadFile(path), "OK\n");

@@ -29,16 +29,19 @@ using mgtest::ReadFile;
 using mgtest::TmpPath;
 using mgtest::WaitFor;
 
-inline pid_t Start(const std::vector<std::string> &args, const std::string &out_path,
+inline pid_t Start(const std::vector<std::string> &args,
+                   const std::string &out_path,
                    const std::vector<std::string> &env = {}) {
   return mgtest::StartPeer(args, out_path, env);
 }
 
-inline int Wait(pid_t pid, double seconds = 10.0) { return mgtest::WaitPeer(pid, seconds); }
+inline int Wait(pid_t pid, double seconds = 10.0) {
+  return mgtest::WaitPeer(pid, seconds);
+}
 
 // Runs args to completion (bounded) and returns its exit status.
-inline int RunPeer(const std::vector<std::string> &args, std::string *out = nullptr,
-               double seconds = 10.0) {
+inline int RunPeer(const std::vector<std::string> &args,
+                   std::string *out = nullptr, double seconds = 10.0) {
   static int n = 0;
   std::string path = TmpPath("run" + std::to_string(++n) + ".out");
   pid_t pid = Start(args, path);

@@ -13,7 +13,8 @@ namespace {
 // echoes WebSocket messages.
 void Serve(struct mg_connection *c, int ev, void *ev_data) {
   if (ev == MG_EV_WEBSOCKET_FRAME) {
-    struct websocket_message *wm = static_cast<struct websocket_message *>(ev_data);
+    struct websocket_message *wm =
+        static_cast<struct websocket_message *>(ev_data);
     mg_send_websocket_frame(c, WEBSOCKET_OP_BINARY, wm->data, wm->size);
     return;
   }
@@ -22,7 +23,8 @@ void Serve(struct mg_connection *c, int ev, void *ev_data) {
   const char *sni = mg_ssl_get_sni(c);
   std::string body = "uri=" + std::string(hm->uri.p, hm->uri.len) +
                      " sni=" + (sni ? sni : "-");
-  mg_send_head(c, 200, static_cast<int64_t>(body.size()), "Content-Type: text/plain");
+  mg_send_head(c, 200, static_cast<int64_t>(body.size()),
+               "Content-Type: text/plain");
   mg_send(c, body.data(), static_cast<int>(body.size()));
 }
 
@@ -107,7 +109,8 @@ TEST_F(Https, OurClientAndServer) {
 TEST_F(Https, NoCaMeansSystemBundle) {
   Reply r = Get(Url("localhost", "/"), nullptr);
   EXPECT_EQ(r.connect_status, EPROTO);
-  EXPECT_NE(r.error.find("certificate verify failed"), std::string::npos) << r.error;
+  EXPECT_NE(r.error.find("certificate verify failed"), std::string::npos)
+      << r.error;
   EXPECT_EQ(r.code, 0);
   // "*" disables verification explicitly.
   r = Get(Url("localhost", "/"), "*");
@@ -116,9 +119,10 @@ TEST_F(Https, NoCaMeansSystemBundle) {
 
 TEST_F(Https, CurlAgainstOurHttpServer) {
   std::string out = std::string(getenv("TEST_TMPDIR")) + "/curl.out";
-  pid_t pid = tlstest::SpawnShell("/usr/bin/curl -sS --cacert " + Cert("ca.pem") + " " +
-                                      Url("localhost", "/from-curl"),
-                                  out);
+  pid_t pid =
+      tlstest::SpawnShell("/usr/bin/curl -sS --cacert " + Cert("ca.pem") + " " +
+                              Url("localhost", "/from-curl"),
+                          out);
   ASSERT_GT(pid, 0);
   EXPECT_EQ(tlstest::PollUntilExit(&mgr_, pid), 0) << tlstest::ReadFile(out);
   EXPECT_EQ(tlstest::ReadFile(out), "uri=/from-curl sni=localhost");
@@ -145,7 +149,8 @@ void OnWs(struct mg_connection *c, int ev, void *ev_data) {
       mg_send_websocket_frame(c, WEBSOCKET_OP_BINARY, big.data(), big.size());
     }
   } else if (ev == MG_EV_WEBSOCKET_FRAME) {
-    struct websocket_message *wm = static_cast<struct websocket_message *>(ev_data);
+    struct websocket_message *wm =
+        static_cast<struct websocket_message *>(ev_data);
     w->message.assign(reinterpret_cast<char *>(wm->data), wm->size);
     c->flags |= MG_F_CLOSE_IMMEDIATELY;
   } else if (ev == MG_EV_CLOSE) {
@@ -162,7 +167,8 @@ TEST_F(Https, WssOurClientAndServer) {
   o.ssl_ca_cert = ca.c_str();
   o.error_string = &connect_error_;
   std::string url = "wss://localhost:" + std::to_string(port_) + "/ws";
-  ASSERT_NE(mg_connect_ws_opt(&mgr_, OnWs, o, url.c_str(), nullptr, nullptr), nullptr)
+  ASSERT_NE(mg_connect_ws_opt(&mgr_, OnWs, o, url.c_str(), nullptr, nullptr),
+            nullptr)
       << connect_error_;
   EXPECT_TRUE(PollUntil(&mgr_, [&] { return w.closed; }));
   EXPECT_EQ(w.handshake_code, 101) << w.error;
@@ -172,7 +178,8 @@ TEST_F(Https, WssOurClientAndServer) {
   WsSeen refused;
   o.user_data = &refused;
   o.ssl_ca_cert = nullptr;
-  ASSERT_NE(mg_connect_ws_opt(&mgr_, OnWs, o, url.c_str(), nullptr, nullptr), nullptr);
+  ASSERT_NE(mg_connect_ws_opt(&mgr_, OnWs, o, url.c_str(), nullptr, nullptr),
+            nullptr);
   EXPECT_TRUE(PollUntil(&mgr_, [&] { return refused.closed; }));
   EXPECT_NE(refused.handshake_code, 101);
   EXPECT_NE(refused.error.find("certificate verify failed"), std::string::npos)

@@ -68,11 +68,14 @@ class Interop : public TlsTest {
 
 TEST_F(Interop, SClientVerifiesOurServer) {
   Seen srv;
-  struct mg_connection *l = Server(&srv, "server.pem", "server.key", "", nullptr, PongOrPage);
+  struct mg_connection *l =
+      Server(&srv, "server.pem", "server.key", "", nullptr, PongOrPage);
   ASSERT_NE(l, nullptr) << bind_error_;
   int port = mgtest::LocalPort(l);
-  EXPECT_EQ(SClient(port, "-servername localhost -verify_return_error "
-                          "-verify_hostname localhost -CAfile " + Cert("ca.pem")),
+  EXPECT_EQ(SClient(port,
+                    "-servername localhost -verify_return_error "
+                    "-verify_hostname localhost -CAfile " +
+                        Cert("ca.pem")),
             0)
       << output_;
   EXPECT_NE(output_.find("pong from localhost"), std::string::npos) << output_;
@@ -85,7 +88,8 @@ TEST_F(Interop, SClientVerifiesOurServer) {
 
 TEST_F(Interop, OldProtocolsAndWeakCiphersRefused) {
   Seen srv;
-  struct mg_connection *l = Server(&srv, "server.pem", "server.key", "", nullptr, PongOrPage);
+  struct mg_connection *l =
+      Server(&srv, "server.pem", "server.key", "", nullptr, PongOrPage);
   ASSERT_NE(l, nullptr) << bind_error_;
   int port = mgtest::LocalPort(l);
   // OpenSSL 3 itself refuses TLS 1.1 at its default security level: lower
@@ -95,11 +99,11 @@ TEST_F(Interop, OldProtocolsAndWeakCiphersRefused) {
   EXPECT_EQ(srv.accepts, 0);
   // (This OpenSSL cannot offer 3DES, RC4 or export suites at all: those are
   // refused in tls_test's DefaultCipherPolicy with hand-made ClientHellos.)
-  for (const char *weak : {"DHE-RSA-AES128-GCM-SHA256", "AES128-SHA",
-                           "ECDHE-RSA-AES128-SHA"}) {
-    EXPECT_NE(SClient(port, std::string("-tls1_2 -cipher ") + weak +
-                                "@SECLEVEL=0"),
-              0)
+  for (const char *weak :
+       {"DHE-RSA-AES128-GCM-SHA256", "AES128-SHA", "ECDHE-RSA-AES128-SHA"}) {
+    EXPECT_NE(
+        SClient(port, std::string("-tls1_2 -cipher ") + weak + "@SECLEVEL=0"),
+        0)
         << weak << ": " << output_;
   }
   EXPECT_EQ(srv.accepts, 0);
@@ -124,10 +128,14 @@ TEST_F(Interop, ServerCipherList) {
 
 TEST_F(Interop, CurlHttpsPage) {
   Seen srv;
-  struct mg_connection *l = Server(&srv, "server_combined.pem", "", "", nullptr, PongOrPage);
+  struct mg_connection *l =
+      Server(&srv, "server_combined.pem", "", "", nullptr, PongOrPage);
   ASSERT_NE(l, nullptr) << bind_error_;
-  std::string url = "https://localhost:" + std::to_string(mgtest::LocalPort(l)) + "/";
-  EXPECT_EQ(RunPeer(std::string(kCurl) + " -sS --cacert " + Cert("ca.pem") + " " + url), 0)
+  std::string url =
+      "https://localhost:" + std::to_string(mgtest::LocalPort(l)) + "/";
+  EXPECT_EQ(RunPeer(std::string(kCurl) + " -sS --cacert " + Cert("ca.pem") +
+                    " " + url),
+            0)
       << output_;
   EXPECT_EQ(output_, "hello, https\n");
   // Without the CA, curl refuses our certificate (verification is real).
@@ -136,7 +144,8 @@ TEST_F(Interop, CurlHttpsPage) {
 
 TEST_F(Interop, MutualTlsWithCurlAndSClient) {
   Seen srv;
-  struct mg_connection *l = Server(&srv, "server.pem", "server.key", "ca.pem", nullptr, PongOrPage);
+  struct mg_connection *l =
+      Server(&srv, "server.pem", "server.key", "ca.pem", nullptr, PongOrPage);
   ASSERT_NE(l, nullptr) << bind_error_;
   int port = mgtest::LocalPort(l);
   std::string url = "https://localhost:" + std::to_string(port) + "/";
@@ -154,7 +163,9 @@ TEST_F(Interop, MutualTlsWithCurlAndSClient) {
       << output_;
   EXPECT_EQ(srv.accepts, 1);
   // s_client likewise.
-  EXPECT_EQ(SClient(port, "-cert " + Cert("client.pem") + " -key " + Cert("client.key")), 0)
+  EXPECT_EQ(SClient(port, "-cert " + Cert("client.pem") + " -key " +
+                              Cert("client.key")),
+            0)
       << output_;
   EXPECT_NE(output_.find("pong"), std::string::npos) << output_;
   SClient(port, "");
@@ -174,9 +185,10 @@ class AgainstSServer : public Interop {
   // Starts `openssl s_server -www` with args; waits until it listens.
   void Start(const std::string &args) {
     port_ = tlstest::FreePort();
-    pid_ = SpawnShell(std::string(kOpenssl) + " s_server -www -accept 127.0.0.1:" +
-                          std::to_string(port_) + " " + args,
-                      Out("s_server.out"));
+    pid_ =
+        SpawnShell(std::string(kOpenssl) + " s_server -www -accept 127.0.0.1:" +
+                       std::to_string(port_) + " " + args,
+                   Out("s_server.out"));
     ASSERT_GT(pid_, 0);
     int fd = mgtest::ConnectRetry("127.0.0.1", port_);
     ASSERT_GE(fd, 0) << ReadFile(Out("s_server.out"));
@@ -184,7 +196,8 @@ class AgainstSServer : public Interop {
   }
 
   void StartWith(const std::string &cert, const std::string &extra = "") {
-    Start("-cert " + Cert(cert + ".pem") + " -key " + Cert(cert + ".key") + " " + extra);
+    Start("-cert " + Cert(cert + ".pem") + " -key " + Cert(cert + ".key") +
+          " " + extra);
   }
 
   // Connects with o, asks for the status page; returns what was seen.

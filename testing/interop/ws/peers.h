@@ -50,14 +50,17 @@ inline std::string NodeModules() {
 // Starts args (looked up in PATH) with stdout and stderr to out_path,
 // NODE_PATH set and extra environment entries ("NAME=value"). Returns the
 // pid or -1.
-inline pid_t Start(const std::vector<std::string> &args, const std::string &out_path,
+inline pid_t Start(const std::vector<std::string> &args,
+                   const std::string &out_path,
                    const std::vector<std::string> &env = {}) {
   std::vector<std::string> envs(env);
   envs.push_back("NODE_PATH=" + NodeModules());
   return mgtest::StartPeer(args, out_path, envs);
 }
 
-inline int Wait(pid_t pid, double seconds) { return mgtest::WaitPeer(pid, seconds); }
+inline int Wait(pid_t pid, double seconds) {
+  return mgtest::WaitPeer(pid, seconds);
+}
 
 // Our HTTP + WebSocket server on 127.0.0.1, polled by a thread: serves
 // `page` at every HTTP path, echoes every message (picking subprotocol
@@ -122,24 +125,29 @@ class ServerThread {
     } else if (ev == MG_EV_WEBSOCKET_HANDSHAKE_DONE) {
       self->handshakes++;
     } else if (ev == MG_EV_WEBSOCKET_FRAME) {
-      struct websocket_message *wm = static_cast<struct websocket_message *>(ev_data);
+      struct websocket_message *wm =
+          static_cast<struct websocket_message *>(ev_data);
       std::string text(reinterpret_cast<char *>(wm->data), wm->size);
       self->messages++;
       if (text == "ping-me") {  // the peer's PONG is answered with "ponged"
         mg_send_websocket_frame(c, WEBSOCKET_OP_PING, "are you there?", 14);
       } else if (text == "close-me") {
-        mg_send_websocket_frame(c, WEBSOCKET_OP_CLOSE, "\x0f\xa2server says bye", 17);
+        mg_send_websocket_frame(c, WEBSOCKET_OP_CLOSE,
+                                "\x0f\xa2server says bye", 17);
       } else {
         mg_send_websocket_frame(c, wm->flags & 0x0f, wm->data, wm->size);
       }
     } else if (ev == MG_EV_WEBSOCKET_CONTROL_FRAME) {
-      struct websocket_message *wm = static_cast<struct websocket_message *>(ev_data);
+      struct websocket_message *wm =
+          static_cast<struct websocket_message *>(ev_data);
       if ((wm->flags & 0x0f) == WEBSOCKET_OP_PONG &&
-          std::string(reinterpret_cast<char *>(wm->data), wm->size) == "are you there?") {
+          std::string(reinterpret_cast<char *>(wm->data), wm->size) ==
+              "are you there?") {
         mg_printf_websocket_frame(c, WEBSOCKET_OP_TEXT, "%s", "ponged");
       }
       if ((wm->flags & 0x0f) == WEBSOCKET_OP_CLOSE) {
-        self->last_close = wm->size >= 2 ? (wm->data[0] << 8) | wm->data[1] : 1005;
+        self->last_close =
+            wm->size >= 2 ? (wm->data[0] << 8) | wm->data[1] : 1005;
       }
     } else if (ev == MG_EV_CLOSE && (c->flags & MG_F_IS_WEBSOCKET)) {
       self->closes++;

@@ -33,7 +33,8 @@ std::string Script(const char *name) {
 }
 
 bool HaveModule(const char *name) {
-  return access((NodeModules() + "/" + name + "/package.json").c_str(), R_OK) == 0;
+  return access((NodeModules() + "/" + name + "/package.json").c_str(), R_OK) ==
+         0;
 }
 
 // What our client saw.
@@ -51,13 +52,16 @@ void ClientHandler(struct mg_connection *c, int ev, void *ev_data) {
   if (ev == MG_EV_WEBSOCKET_HANDSHAKE_DONE) {
     s->done_code = static_cast<struct http_message *>(ev_data)->resp_code;
   } else if (ev == MG_EV_WEBSOCKET_FRAME) {
-    struct websocket_message *wm = static_cast<struct websocket_message *>(ev_data);
+    struct websocket_message *wm =
+        static_cast<struct websocket_message *>(ev_data);
     s->messages.emplace_back(reinterpret_cast<char *>(wm->data), wm->size);
     s->ops.push_back(wm->flags & 0x0f);
   } else if (ev == MG_EV_WEBSOCKET_CONTROL_FRAME) {
-    struct websocket_message *wm = static_cast<struct websocket_message *>(ev_data);
+    struct websocket_message *wm =
+        static_cast<struct websocket_message *>(ev_data);
     if ((wm->flags & 0x0f) == WEBSOCKET_OP_CLOSE) {
-      s->close_codes.push_back(wm->size >= 2 ? (wm->data[0] << 8) | wm->data[1] : 1005);
+      s->close_codes.push_back(wm->size >= 2 ? (wm->data[0] << 8) | wm->data[1]
+                                             : 1005);
     }
   } else if (ev == MG_EV_CLOSE) {
     s->closed++;
@@ -73,14 +77,17 @@ std::string Pattern(size_t n, bool text) {
 }
 
 // Our client exchanges every size with an echo server at url.
-void EchoEverySize(struct mg_mgr *mgr, const std::string &url, struct mg_connect_opts o) {
+void EchoEverySize(struct mg_mgr *mgr, const std::string &url,
+                   struct mg_connect_opts o) {
   Seen s;
   o.user_data = &s;
   const char *err = nullptr;
   o.error_string = &err;
-  struct mg_connection *c = mg_connect_ws_opt(mgr, ClientHandler, o, url.c_str(), "echo.v1", nullptr);
+  struct mg_connection *c =
+      mg_connect_ws_opt(mgr, ClientHandler, o, url.c_str(), "echo.v1", nullptr);
   ASSERT_NE(c, nullptr) << (err ? err : "");
-  ASSERT_TRUE(mgtest::PollUntil(mgr, [&] { return s.done_code != -1 || s.closed > 0; }));
+  ASSERT_TRUE(mgtest::PollUntil(
+      mgr, [&] { return s.done_code != -1 || s.closed > 0; }));
   ASSERT_EQ(s.done_code, 101);
   std::vector<size_t> sizes = {0, 1, 125, 126, 127, 65535, 65536, 1 << 20};
   for (size_t n : sizes) {
@@ -88,7 +95,8 @@ void EchoEverySize(struct mg_mgr *mgr, const std::string &url, struct mg_connect
     mg_send_websocket_frame(c, WEBSOCKET_OP_TEXT, t.data(), t.size());
     mg_send_websocket_frame(c, WEBSOCKET_OP_BINARY, b.data(), b.size());
   }
-  ASSERT_TRUE(mgtest::PollUntil(mgr, [&] { return s.messages.size() == 2 * sizes.size(); }, 30));
+  ASSERT_TRUE(mgtest::PollUntil(
+      mgr, [&] { return s.messages.size() == 2 * sizes.size(); }, 30));
   for (size_t i = 0; i < sizes.size(); i++) {
     EXPECT_EQ(s.messages[2 * i], Pattern(sizes[i], true)) << sizes[i];
     EXPECT_EQ(s.ops[2 * i], WEBSOCKET_OP_TEXT);
@@ -106,7 +114,8 @@ TEST(NpmWsClientToOurServer, EchoFragmentsPingCloseStatus) {
   ServerThread srv("<p>ws</p>");
   ASSERT_GT(srv.port(), 0);
   std::string out = TmpPath("npm_client.out");
-  pid_t pid = Start({"node", Script("npm_client.js"), srv.url("ws", "/echo")}, out);
+  pid_t pid =
+      Start({"node", Script("npm_client.js"), srv.url("ws", "/echo")}, out);
   ASSERT_GT(pid, 0);
   EXPECT_EQ(Wait(pid, 60), 0) << ReadFile(out);
   EXPECT_NE(ReadFile(out).find("OK"), std::string::npos) << ReadFile(out);
@@ -123,7 +132,8 @@ int StartNpmServer(pid_t *pid, const std::string &out) {
   WaitFor([&] {
     std::string s = ReadFile(out);
     size_t k = s.find("PORT ");
-    if (k != std::string::npos && s.find('\n', k) != std::string::npos) port = atoi(s.c_str() + k + 5);
+    if (k != std::string::npos && s.find('\n', k) != std::string::npos)
+      port = atoi(s.c_str() + k + 5);
     return port > 0;
   });
   return port;
@@ -155,19 +165,22 @@ TEST_F(OurClientToNpmWsServer, EchoEverySize) {
   struct mg_connect_opts o;
   memset(&o, 0, sizeof(o));
   EchoEverySize(&mgr_, Url(""), o);
-  EXPECT_TRUE(WaitFor([&] { return ReadFile(out_).find("CLOSE 1000") != std::string::npos; }));
+  EXPECT_TRUE(WaitFor(
+      [&] { return ReadFile(out_).find("CLOSE 1000") != std::string::npos; }));
 }
 
 TEST_F(OurClientToNpmWsServer, BasicAuthPingsAndCloses) {
   Seen s;
-  struct mg_connection *c = mg_connect_ws(&mgr_, ClientHandler, Url("alice:s3cret@").c_str(),
-                                          nullptr, "X-Test: 1\r\n");
+  struct mg_connection *c =
+      mg_connect_ws(&mgr_, ClientHandler, Url("alice:s3cret@").c_str(), nullptr,
+                    "X-Test: 1\r\n");
   ASSERT_NE(c, nullptr);
   c->user_data = &s;
   ASSERT_TRUE(mgtest::PollUntil(&mgr_, [&] { return s.done_code != -1; }));
   EXPECT_EQ(s.done_code, 101);
   EXPECT_TRUE(WaitFor([&] {
-    return ReadFile(out_).find("AUTH Basic YWxpY2U6czNjcmV0") != std::string::npos;
+    return ReadFile(out_).find("AUTH Basic YWxpY2U6czNjcmV0") !=
+           std::string::npos;
   })) << ReadFile(out_);
   mg_printf_websocket_frame(c, WEBSOCKET_OP_TEXT, "%s", "ping-me");
   // The server's ping is answered by the plugin on its own.
@@ -180,12 +193,15 @@ TEST_F(OurClientToNpmWsServer, BasicAuthPingsAndCloses) {
   ASSERT_TRUE(mgtest::PollUntil(&mgr_, [&] { return s.closed > 0; }));
   ASSERT_EQ(s.close_codes.size(), 1u);
   EXPECT_EQ(s.close_codes[0], 4002);
-  EXPECT_TRUE(WaitFor([&] { return ReadFile(out_).find("CLOSE 4002") != std::string::npos; }));
+  EXPECT_TRUE(WaitFor(
+      [&] { return ReadFile(out_).find("CLOSE 4002") != std::string::npos; }));
 }
 
 TEST(ChromiumToOurServer, MessagesOfEverySizeAndACleanClose) {
-  ASSERT_TRUE(HaveModule("playwright-core")) << "npm playwright-core missing under " << NodeModules();
-  ASSERT_EQ(access("/usr/bin/chromium", X_OK), 0) << "chromium is not installed";
+  ASSERT_TRUE(HaveModule("playwright-core"))
+      << "npm playwright-core missing under " << NodeModules();
+  ASSERT_EQ(access("/usr/bin/chromium", X_OK), 0)
+      << "chromium is not installed";
   ServerThread srv(ReadFile(Script("echo_page.html")));
   ASSERT_GT(srv.port(), 0);
   std::string out = TmpPath("browser.out");
@@ -193,10 +209,14 @@ TEST(ChromiumToOurServer, MessagesOfEverySizeAndACleanClose) {
   ASSERT_GT(pid, 0);
   EXPECT_EQ(Wait(pid, 120), 0) << ReadFile(out);
   std::string got = ReadFile(out);
-  EXPECT_NE(got.find("\"sizes\":[0,125,126,65536,1048576]"), std::string::npos) << got;
-  EXPECT_NE(got.find("\"close\":{\"code\":1000,\"clean\":true"), std::string::npos) << got;
+  EXPECT_NE(got.find("\"sizes\":[0,125,126,65536,1048576]"), std::string::npos)
+      << got;
+  EXPECT_NE(got.find("\"close\":{\"code\":1000,\"clean\":true"),
+            std::string::npos)
+      << got;
   EXPECT_NE(got.find("\"ponged\":\"ponged\""), std::string::npos) << got;
-  EXPECT_NE(got.find("\"serverClose\":{\"code\":4002,\"clean\":true,\"reason\":\"server says bye\"}"),
+  EXPECT_NE(got.find("\"serverClose\":{\"code\":4002,\"clean\":true,\"reason\":"
+                     "\"server says bye\"}"),
             std::string::npos)
       << got;
   EXPECT_TRUE(WaitFor([&] { return srv.closes == 2; }));
@@ -206,7 +226,8 @@ TEST(ChromiumToOurServer, MessagesOfEverySizeAndACleanClose) {
 
 #if MG_ENABLE_SSL
 TEST(Wss, OurClientAndOurServer) {
-  std::string cert = tlstest::Cert("server.pem"), key = tlstest::Cert("server.key");
+  std::string cert = tlstest::Cert("server.pem"),
+              key = tlstest::Cert("server.key");
   std::string ca = tlstest::Cert("ca.pem");
   ServerThread srv("<p>wss</p>", cert.c_str(), key.c_str());
   ASSERT_GT(srv.port(), 0);
@@ -222,7 +243,9 @@ TEST(Wss, OurClientAndOurServer) {
   std::string other = tlstest::Cert("other_ca.pem");
   o.ssl_ca_cert = other.c_str();
   o.user_data = &s;
-  ASSERT_NE(mg_connect_ws_opt(&mgr, ClientHandler, o, url.c_str(), nullptr, nullptr), nullptr);
+  ASSERT_NE(
+      mg_connect_ws_opt(&mgr, ClientHandler, o, url.c_str(), nullptr, nullptr),
+      nullptr);
   ASSERT_TRUE(mgtest::PollUntil(&mgr, [&] { return s.closed > 0; }));
   EXPECT_EQ(s.done_code, -1);
   mg_mgr_free(&mgr);
@@ -231,12 +254,13 @@ TEST(Wss, OurClientAndOurServer) {
 
 TEST(Wss, NpmWsClientToOurServer) {
   ASSERT_TRUE(HaveModule("ws")) << "npm ws missing under " << NodeModules();
-  std::string cert = tlstest::Cert("server.pem"), key = tlstest::Cert("server.key");
+  std::string cert = tlstest::Cert("server.pem"),
+              key = tlstest::Cert("server.key");
   ServerThread srv("<p>wss</p>", cert.c_str(), key.c_str());
   ASSERT_GT(srv.port(), 0);
   std::string out = TmpPath("npm_wss_client.out");
-  pid_t pid = Start({"node", Script("npm_client.js"), srv.url("wss", "/echo")}, out,
-                    {"NODE_EXTRA_CA_CERTS=" + tlstest::Cert("ca.pem")});
+  pid_t pid = Start({"node", Script("npm_client.js"), srv.url("wss", "/echo")},
+                    out, {"NODE_EXTRA_CA_CERTS=" + tlstest::Cert("ca.pem")});
   ASSERT_GT(pid, 0);
   EXPECT_EQ(Wait(pid, 60), 0) << ReadFile(out);
   EXPECT_NE(ReadFile(out).find("OK"), std::string::npos) << ReadFile(out);

@@ -1,5 +1,6 @@
 /*
- * Load generator of tools/benchmarks/ws.sh: ws_load HOST:PORT CONNS SIZE SECONDS
+ * Load generator of tools/benchmarks/ws.sh: ws_load HOST:PORT CONNS SIZE
+ * SECONDS
  *
  * CONNS client connections (one thread each, plain blocking sockets, not
  * the library under test) do the handshake, then send a binary message of
@@ -109,16 +110,18 @@ static void *run(void *arg) {
     h = 4;
   } else {
     frame[1] = 0x80 | 127;
-    for (i = 0; i < 8; i++) frame[2 + i] = (unsigned char) ((uint64_t) s_size >> (56 - 8 * i));
+    for (i = 0; i < 8; i++)
+      frame[2 + i] = (unsigned char) ((uint64_t) s_size >> (56 - 8 * i));
     h = 10;
   }
   memcpy(frame + h, mask, 4);
-  for (i = 0; i < s_size; i++) frame[h + 4 + i] = (unsigned char) ((i * 7) ^ mask[i % 4]);
+  for (i = 0; i < s_size; i++)
+    frame[h + 4 + i] = (unsigned char) ((i * 7) ^ mask[i % 4]);
   hl = s_size < 126 ? 2 : s_size <= 0xffff ? 4 : 10; /* the echo's header */
   end = now() + s_seconds;
   while (now() < end) {
-    if (send_all(s, frame, h + 4 + s_size) != 0 || recv_all(s, in, hl + s_size) != 0 ||
-        in[0] != 0x82) {
+    if (send_all(s, frame, h + 4 + s_size) != 0 ||
+        recv_all(s, in, hl + s_size) != 0 || in[0] != 0x82) {
       w->failed = 1;
       break;
     }
